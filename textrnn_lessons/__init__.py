@@ -25,6 +25,8 @@ _EXPORTS = {
     "vectorize_splits": "pipeline", "run_approach": "pipeline",
     "append_run": "results", "read_runs": "results", "comparison_table": "results",
     "tutorial_table": "results",
+    "explain_prediction": "explain", "lesson_example": "explain",
+    "ApproachPanel": "widgets", "ComparisonView": "widgets",
 }
 __all__ = sorted(_EXPORTS)
 
