@@ -122,7 +122,8 @@ def comparison_table(path: Path | str | None = None, runs: list[dict] | None = N
     table["test_accuracy_%"] = (table["test_accuracy"] * 100).round(2)
     published = {a.number: a.tutorial_accuracy for a in APPROACHES}
     table["tutorial_accuracy_%"] = table["approach"].map(lambda n: published.get(n))
-    return table.sort_values("time", ascending=False)[columns].reset_index(drop=True)
+    # The log is in the order runs finished, so reversing it puts the newest first.
+    return table.iloc[::-1][columns].reset_index(drop=True)
 
 
 def latest_per_approach(table, preset: str | None = None):
