@@ -7,4 +7,3 @@ os.environ["TEXTRNN_LESSONS_PRESET"] = os.environ.get("TEXTRNN_LESSONS_TEST_PRES
 os.environ.setdefault("TEXTRNN_LESSONS_RESULTS",
                       os.path.join(tempfile.mkdtemp(prefix="textrnn-results-"), "results.jsonl"))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-os.environ.setdefault("MPLBACKEND", "Agg")
