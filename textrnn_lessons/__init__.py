@@ -30,6 +30,12 @@ _EXPORTS = {
 }
 __all__ = sorted(_EXPORTS)
 
+# `vectorize` and `evaluate` are both a module and the function it defines. Importing a submodule
+# sets the package attribute to the module, so bind the functions now (neither module imports
+# TensorFlow at load time), before anything else can import the submodules.
+from .evaluate import evaluate  # noqa: E402
+from .vectorize import vectorize  # noqa: E402
+
 
 def __getattr__(name):
     if name in _EXPORTS:
