@@ -1,31 +1,158 @@
 """The pre-flight check behind `textrnn-lessons check` and notebook 00_start_here.
 
-Each check returns (ok, message); the message says what to do when it fails.
+Each check returns (ok, message); the message says what to do when it fails. An
+instructor runs the whole set on the room's machines (or one Binder session) before
+a workshop: libraries, widget support, data, memory, a tiny real training run, and
+what that run predicts for the length of each lesson.
 """
 from __future__ import annotations
 
+import json
+import os
+import platform
 import time
 from importlib import metadata
 from pathlib import Path
 
-from .config import DATA_ENV, Preset, cache_dir, data_dir_from_env
+from .config import DATA_ENV, Preset, cache_dir, data_dir_from_env, get_preset
 
 REQUIRED = ("tensorflow", "keras", "scikit-learn", "scikit-plots", "lime", "ipywidgets",
             "jupyterlab_widgets", "pooch", "pandas", "matplotlib")
+# The same library published under another name: Binder installs the CPU-only TensorFlow wheel.
+ALIASES = {"tensorflow": ("tensorflow", "tensorflow-cpu")}
+WIDGET_EXTENSION = "@jupyter-widgets/jupyterlab-manager"
+SERVER_MB = 256  # room left for the Jupyter server beside the kernel (Binder counts both)
+FIX_INSTALL = ("run `pip install -e .` in the project folder, or "
+               "`conda env update -f environment.yml` in the conda environment")
+
+# What each lesson took, measured by benchmarks/notebook_resources.py: every notebook run top to
+# bottom in a fresh kernel (nbclient), and the tiny run below timed on the same machine in the
+# same session (median of one before and one after the notebooks). `check` scales these by
+# (tiny run here / tiny run there). "train_s" is the time spent in model.fit (all of a notebook's
+# runs), scaled again by the preset's article-epochs per run on the canonical files over those
+# recorded ("article_epochs_per_run": training articles x epochs); "other_s" is the rest.
+# Recorded on a workshop-sized stand-in (12,000 training articles drawn from the canonical test
+# file plus the mini training file; the canonical 7,600 test articles), on a 2-core machine
+# shared with other jobs. Re-measure after changing the notebooks or the training code:
+#   python benchmarks/notebook_resources.py --presets workshop --data DIR --record
+LESSON_REFERENCE: dict = {
+    "measured_on": "2026-11-29 on a 2-core x86_64 Linux VM",
+    "presets": {
+        "workshop": {"tiny_run_s": 2.69, "article_epochs_per_run": 32_400, "lessons": {
+            "00_start_here": {"other_s": 8.7, "train_s": 0},
+            "01_prepare_data": {"other_s": 7.0, "train_s": 0},
+            "02_single_rnn_25_tokens": {"other_s": 8.8, "train_s": 3.3},
+            "03_single_rnn_50_tokens": {"other_s": 8.8, "train_s": 4.2},
+            "04_bidirectional_rnn": {"other_s": 9.4, "train_s": 8.3},
+            "05_stacked_rnn": {"other_s": 10.2, "train_s": 14.8},
+            "06_stacked_bidirectional_rnn": {"other_s": 16.1, "train_s": 30.1},
+            "07_results_and_next_steps": {"other_s": 30.9, "train_s": 93.2},  # after its memory fix
+        }},
+    },
+    # A preset with no recording is extrapolated from workshop by article-epochs, times this
+    # factor: notebook 06 in the full preset (120,000 rows: the mini training rows repeated)
+    # spent 298 s in fit for 540,000 article-epochs, 0.59 of what workshop's 30.1 s for 32,400
+    # predicts (batch 512 instead of 256 costs less per article).
+    "extrapolated_training_factor": {"full": 0.59},
+    # Largest peak RSS of any notebook's kernel, in MB: workshop 07 on the mini split (06: 1,414);
+    # full: notebook 06 on those 120,000 rows (in workshop, 07 peaks below 06).
+    "peak_rss_mb": {"workshop": 1415, "full": 1395},
+}
+
+
+def _installed(name: str) -> tuple[str | None, str | None]:
+    """(distribution, version) of a library, trying its aliases; (None, None) if absent."""
+    for candidate in ALIASES.get(name, (name,)):
+        try:
+            return candidate, metadata.version(candidate)
+        except metadata.PackageNotFoundError:
+            continue
+    return None, None
+
+
+def _declared_requirements() -> list:
+    """The package's own runtime requirements (pyproject.toml's `dependencies`)."""
+    from packaging.requirements import Requirement
+
+    try:
+        lines = metadata.requires("textrnn-lessons") or []
+    except metadata.PackageNotFoundError:  # running from a source tree that was never installed
+        return [Requirement(name) for name in REQUIRED]
+    requirements = [Requirement(line) for line in lines]
+    return [r for r in requirements if r.marker is None or r.marker.evaluate({"extra": ""})]
 
 
 def check_versions() -> tuple[bool, str]:
-    """Every library the lessons import is installed."""
-    found, missing = [], []
-    for name in REQUIRED:
-        try:
-            found.append(f"{name} {metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            missing.append(name)
-    if missing:
-        return False, (f"missing {', '.join(missing)}: run `pip install -e .` in the project folder "
-                       "(or create the conda environment from environment.yml)")
-    return True, "; ".join(found)
+    """Every library the lessons import is installed, inside the ranges the package declares."""
+    found, problems = [], []
+    for requirement in _declared_requirements():
+        dist, version = _installed(requirement.name)
+        if version is None:
+            problems.append(f"{requirement.name} is missing")
+        elif not requirement.specifier.contains(version, prereleases=True):
+            problems.append(f"{dist} {version} is outside {requirement.specifier}")
+        else:
+            found.append(f"{dist} {version}")
+    if problems:
+        return False, f"{'; '.join(problems)}: {FIX_INSTALL}"
+    return True, f"Python {platform.python_version()}; " + ", ".join(found)
+
+
+def _labextension_dirs() -> list[Path]:
+    """Folders JupyterLab searches for prebuilt extensions, in its order of preference."""
+    from jupyter_core.paths import jupyter_path
+
+    return [Path(p) for p in jupyter_path("labextensions")]
+
+
+def check_widgets() -> tuple[bool, str]:
+    """ipywidgets 8 and the JupyterLab extension that draws its widgets, at matching versions.
+
+    Without the extension (or with one left over from another install) widgets print as
+    text such as `VBox(children=...)` instead of controls, and the approach panel is dead.
+    """
+    from packaging.requirements import Requirement
+
+    _, ipywidgets = _installed("ipywidgets")
+    _, lab_widgets = _installed("jupyterlab_widgets")
+    if ipywidgets is None or lab_widgets is None:
+        return False, f"ipywidgets and jupyterlab_widgets must both be installed: {FIX_INSTALL}"
+    if int(ipywidgets.split(".")[0]) != 8:
+        return False, f"ipywidgets {ipywidgets} is installed; the lessons need 8.x: {FIX_INSTALL}"
+    wanted = [Requirement(r) for r in metadata.requires("ipywidgets") or []]
+    wanted = [r for r in wanted if r.name.replace("_", "-").lower() == "jupyterlab-widgets"]
+    if wanted and not wanted[0].specifier.contains(lab_widgets, prereleases=True):
+        return False, (f"ipywidgets {ipywidgets} needs jupyterlab_widgets{wanted[0].specifier} but "
+                       f"{lab_widgets} is installed, so widgets will not render: run "
+                       "`pip install --upgrade ipywidgets jupyterlab_widgets`")
+    searched = _labextension_dirs()
+    first = next((d / WIDGET_EXTENSION for d in searched
+                  if (d / WIDGET_EXTENSION / "package.json").is_file()), None)
+    if first is None:
+        return False, (f"JupyterLab's widget extension {WIDGET_EXTENSION} is in none of "
+                       f"{', '.join(map(str, searched))}, so widgets will show as text: run "
+                       "`pip install --force-reinstall jupyterlab_widgets`")
+    shipped = _shipped_extension_dir()
+    if shipped is not None and first.resolve() != shipped.resolve():
+        other = json.loads((first / "package.json").read_text(encoding="utf-8")).get("version")
+        return False, (f"JupyterLab will load the widget extension {other} from {first}, not the "
+                       f"one jupyterlab_widgets {lab_widgets} installed in {shipped}: delete "
+                       f"{first} (left over from another install) and restart JupyterLab")
+    version = json.loads((first / "package.json").read_text(encoding="utf-8")).get("version")
+    return True, (f"ipywidgets {ipywidgets}, jupyterlab_widgets {lab_widgets}; JupyterLab "
+                  f"extension {WIDGET_EXTENSION} {version} in {first.parent.parent}")
+
+
+def _shipped_extension_dir() -> Path | None:
+    """Where the installed jupyterlab_widgets distribution put its JupyterLab extension."""
+    try:
+        dist = metadata.distribution("jupyterlab_widgets")
+    except metadata.PackageNotFoundError:
+        return None
+    for file in dist.files or []:
+        if str(file).replace("\\", "/").endswith(f"{WIDGET_EXTENSION}/package.json"):
+            return Path(dist.locate_file(file)).resolve().parent
+    return None
 
 
 def check_data(data_dir: Path | str | None = None) -> tuple[bool, str]:
@@ -53,39 +180,147 @@ def check_data(data_dir: Path | str | None = None) -> tuple[bool, str]:
     return True, f"{folder}: " + "; ".join(parts)
 
 
-def check_training(preset: Preset, data_dir=None) -> tuple[bool, str]:
-    """A tiny real training run: approach 1, one epoch, on a few hundred articles."""
+def memory_limit_bytes() -> int | None:
+    """The memory this process may use: the container's limit when lower than the RAM."""
+    limits = []
+    try:
+        limits.append(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+    except (ValueError, OSError, AttributeError):
+        pass
+    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        try:
+            text = Path(path).read_text().strip()
+        except OSError:
+            continue
+        if text.isdigit():
+            limits.append(int(text))
+    return min(limits) if limits else None
+
+
+def check_memory(preset: Preset) -> tuple[bool, str]:
+    """The machine (or Binder pod) has room for the preset's largest notebook."""
+    need_mb = LESSON_REFERENCE["peak_rss_mb"].get(preset.name)
+    limit = memory_limit_bytes()
+    have = f"{limit / 2**30:.1f} GB" if limit else "an unknown amount of memory"
+    if need_mb is None:
+        return True, f"this machine allows {have}; no measured need for the {preset.name} preset"
+    need = f"{need_mb / 1024:.1f} GB"
+    if limit and limit < (need_mb + SERVER_MB) * 2**20:
+        return False, (f"the {preset.name} preset's largest notebook peaks at {need} and this "
+                       f"machine allows {have}: use a smaller preset (TEXTRNN_LESSONS_PRESET="
+                       "workshop or smoke) or a machine with more memory")
+    return True, f"the {preset.name} preset's largest notebook peaks at {need}; this machine allows {have}"
+
+
+def tiny_run(data_dir=None) -> tuple[float, float, int]:
+    """Approach 1 trained for one epoch on the smoke preset: (seconds, test accuracy, articles).
+
+    The seconds cover loading, vectorizing, building, training and evaluating, but not
+    importing TensorFlow, so they compare fairly between a fresh process and a warm kernel.
+    """
+    import keras  # noqa: F401 - imported before the clock starts
+
     from .data import load_ag_news
     from .models import get_approach
     from .pipeline import run_approach
-    from .config import get_preset
 
     started = time.perf_counter()
     data = load_ag_news(get_preset("smoke"), data_dir)
     result = run_approach(get_approach(1), data, verbose=0, log=False)
-    seconds = time.perf_counter() - started
-    return True, (f"approach 1 trained for 1 epoch on {len(data.train):,} articles in "
-                  f"{seconds:.1f} s (test accuracy {result.evaluation.accuracy:.2f}; "
-                  f"the lessons will use the {preset.name} preset)")
+    return time.perf_counter() - started, result.evaluation.accuracy, len(data.train)
+
+
+def check_training(preset: Preset, data_dir=None) -> tuple[bool, str]:
+    """A tiny real training run: approach 1, one epoch, on a few hundred articles."""
+    seconds, accuracy, articles = tiny_run(data_dir)
+    return True, _training_message(preset, seconds, accuracy, articles)
+
+
+def _training_message(preset: Preset, seconds: float, accuracy: float, articles: int) -> str:
+    return (f"approach 1 trained for 1 epoch on {articles:,} articles and evaluated in "
+            f"{seconds:.1f} s (test accuracy {accuracy:.2f}, meaningless at this size; the "
+            f"lessons will use the {preset.name} preset)")
+
+
+def _article_epochs(preset: Preset) -> int:
+    """Training articles times epochs for a preset on the canonical files (120,000 training rows)."""
+    pool = preset.train_size or 120_000
+    return round(pool * (1 - preset.validation_fraction)) * preset.epochs
+
+
+def estimate_lesson_times(preset: Preset, tiny_seconds: float, reference: dict | None = None) -> dict:
+    """Expected wall seconds per notebook on this machine, from the recorded reference run.
+
+    Each lesson's recorded time is scaled by how fast this machine did the tiny run
+    compared with the reference machine; its training part is also scaled by the
+    preset's article-epochs over those recorded. A preset that was never recorded is
+    extrapolated from the workshop recording, corrected by a factor measured on one notebook
+    (rougher: say so when showing it).
+    """
+    reference = reference or LESSON_REFERENCE
+    recorded = reference["presets"].get(preset.name) or reference["presets"].get("workshop")
+    if not recorded:
+        return {}
+    speed = tiny_seconds / recorded["tiny_run_s"]
+    more_training = _article_epochs(preset) / recorded["article_epochs_per_run"]
+    if preset.name not in reference["presets"]:
+        more_training *= reference.get("extrapolated_training_factor", {}).get(preset.name, 1.0)
+    return {notebook: (parts["other_s"] + parts["train_s"] * more_training) * speed
+            for notebook, parts in recorded["lessons"].items()}
+
+
+def lesson_times_message(preset: Preset, tiny_seconds: float) -> tuple[bool, str]:
+    """One line: the expected minutes of each lesson in `preset`, and how they were estimated."""
+    estimates = estimate_lesson_times(preset, tiny_seconds)
+    if not estimates:
+        return True, "no recorded lesson timings to scale (run benchmarks/notebook_resources.py)"
+    presets = LESSON_REFERENCE["presets"]
+    recorded = presets.get(preset.name) or presets["workshop"]
+    listed = ", ".join(f"{name.split('_')[0]} {_minutes(s)}" for name, s in estimates.items())
+    there = recorded["tiny_run_s"]
+    how = (f"times recorded {LESSON_REFERENCE['measured_on']}, scaled x{tiny_seconds / there:.2f} "
+           f"by this machine's tiny run ({tiny_seconds:.1f} s here, {there:.1f} s there)")
+    if preset.name not in presets:
+        corrected = preset.name in LESSON_REFERENCE.get("extrapolated_training_factor", {})
+        how += (f"; the {preset.name} preset was never recorded, so its training time is "
+                "extrapolated from the workshop recording"
+                + (" (corrected by notebook 06 measured in that preset)" if corrected else "")
+                + ": a rough guide")
+    return True, (f"{preset.name} preset, expected per notebook: {listed}; "
+                  f"total {_minutes(sum(estimates.values()))} ({how})")
+
+
+def _minutes(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
 
 
 def run_checks(preset: Preset, data_dir=None, out=print) -> bool:
     """Run every check, print one line each, and say whether all passed."""
-    checks = [("libraries", check_versions), ("data", lambda: check_data(data_dir))]
+    checks = [("libraries", check_versions), ("widgets", check_widgets),
+              ("data", lambda: check_data(data_dir)), ("memory", lambda: check_memory(preset))]
     results = []
     for name, check in checks:
         ok, message = _safely(check)
         results.append(ok)
         out(f"[{'ok' if ok else 'FAIL'}] {name}: {message}")
-    if all(results):
-        ok, message = _safely(lambda: check_training(preset, data_dir))
-        results.append(ok)
-        out(f"[{'ok' if ok else 'FAIL'}] training: {message}")
-    else:
+    if not all(results):
         out("[skip] training: fix the failures above first")
-    verdict = all(results) and len(results) == len(checks) + 1
-    out("All checks passed: ready for the lessons." if verdict else "Some checks failed (see above).")
-    return verdict
+        out("Some checks failed (see above).")
+        return False
+    measured = {}
+
+    def training():
+        seconds, accuracy, articles = tiny_run(data_dir)
+        measured["seconds"] = seconds
+        return True, _training_message(preset, seconds, accuracy, articles)
+
+    ok, message = _safely(training)
+    out(f"[{'ok' if ok else 'FAIL'}] training: {message}")
+    if ok:
+        _, message = _safely(lambda: lesson_times_message(preset, measured["seconds"]))
+        out(f"[info] lesson times: {message}")
+    out("All checks passed: ready for the lessons." if ok else "Some checks failed (see above).")
+    return ok
 
 
 def _safely(check) -> tuple[bool, str]:

@@ -46,10 +46,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_download(args) -> int:
-    from .data import download_ag_news
+    from .data import MD5_ENV, REGISTRY, download_ag_news, is_canonical
 
     folder = download_ag_news(args.to)
-    print(f"AG News train.csv and test.csv are in {folder} and match their published MD5s.")
+    for name in REGISTRY:
+        kind = ("the canonical AG News file (published MD5 verified)" if is_canonical(folder / name)
+                else f"verified against the MD5 in ${MD5_ENV}: not the canonical file")
+        print(f"{folder / name}: {kind}")
     if args.to:
         print(f"Use them with: export TEXTRNN_LESSONS_DATA={Path(folder).resolve()}")
     return 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,10 +23,33 @@ REGISTRY = {
     "test.csv": (_BASE_URL + "test.csv", "d52ea96a97a2d943681189a97654912d"),
 }
 SEED = 42
+# A mirror of the same files (e.g. an instructor's `python -m http.server` on the room's network).
+MIRROR_ENV = "TEXTRNN_LESSONS_DATA_URL"
+# "name=md5[,name=md5]": expect other bytes for the named files (tests, private copies); the
+# files it names are then reported as not canonical, and unnamed files keep their published MD5.
+MD5_ENV = "TEXTRNN_LESSONS_DATA_MD5"
 
 
 class DataError(RuntimeError):
     """AG News could not be found, fetched or read; the message says what to do."""
+
+
+def download_sources() -> dict[str, tuple[str, str]]:
+    """The registry a download uses: REGISTRY, with $TEXTRNN_LESSONS_DATA_URL and _MD5 applied."""
+    base = os.environ.get(MIRROR_ENV, "").strip()
+    if base and not base.startswith(("http://", "https://", "ftp://")):
+        raise DataError(f"{MIRROR_ENV}={base!r} is not a web address: give the http(s):// "
+                        "folder that holds train.csv and test.csv, or unset it.")
+    expected = {name: md5 for name, (_, md5) in REGISTRY.items()}
+    for item in filter(None, os.environ.get(MD5_ENV, "").split(",")):
+        name, _, md5 = item.strip().partition("=")
+        md5 = md5.strip().lower()
+        if name not in REGISTRY or len(md5) != 32 or not all(c in "0123456789abcdef" for c in md5):
+            raise DataError(f"{MD5_ENV} must look like 'train.csv=<32 hex digits>', separated by "
+                            f"commas; could not read {item!r}. Fix it or unset it.")
+        expected[name] = md5
+    return {name: ((base.rstrip("/") + "/" + name) if base else url, expected[name])
+            for name, (url, _) in REGISTRY.items()}
 
 
 @dataclass(frozen=True)
@@ -85,22 +109,33 @@ def download_ag_news(folder: Path | str | None = None, progress: bool = True) ->
 
     folder = Path(folder) if folder else cache_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    for name, (url, md5) in REGISTRY.items():
+    for name, (url, md5) in download_sources().items():
         try:
             pooch.retrieve(url, known_hash=f"md5:{md5}", fname=name, path=folder,
                            progressbar=progress)
         except requests.exceptions.RequestException as error:
+            mirror = f" (from ${MIRROR_ENV})" if os.environ.get(MIRROR_ENV) else ""
             raise DataError(
-                f"Could not download {url} ({type(error).__name__}). Looked for {name} in "
-                f"{folder}. Connect to the internet and run `textrnn-lessons download`, or put "
-                f"train.csv and test.csv in a folder and set {DATA_ENV} to it."
+                f"Could not download {url}{mirror} ({type(error).__name__}): the host could not "
+                f"be reached, or the connection broke off part way (nothing partial was kept). "
+                f"Looked for {name} in {folder}. Check the connection and run `textrnn-lessons "
+                f"download` again, or put train.csv and test.csv in a folder and set {DATA_ENV} to it."
             ) from error
         except ValueError as error:  # pooch's hash mismatch; it has already removed the file
             raise DataError(
                 f"The file downloaded from {url} is corrupted or incomplete ({error}). "
-                f"Nothing was kept in {folder}; run the download again."
+                f"{name} was not kept in {folder}; run the download again."
             ) from error
+        _make_readable(folder / name)
     return folder
+
+
+def _make_readable(path: Path) -> None:
+    """Give a downloaded file the permissions the umask allows: pooch leaves it private (0600),
+    which breaks a folder shared with a room."""
+    mask = os.umask(0)
+    os.umask(mask)
+    path.chmod(0o666 & ~mask)
 
 
 def read_ag_news_csv(path: Path | str) -> Split:
