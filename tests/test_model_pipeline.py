@@ -112,3 +112,14 @@ def test_plots_are_figures(trained_smoke):
     assert len(plot_history(trained_smoke.history).axes) == 2
     figure = plot_confusion_matrix(trained_smoke.evaluation)
     assert figure.axes[0].get_title() == "Confusion Matrix"
+
+
+def test_package_exports_functions_not_modules_of_the_same_name():
+    import types
+
+    import textrnn_lessons.evaluate  # noqa: F401 - importing the submodules must not shadow
+    import textrnn_lessons.vectorize  # noqa: F401
+    from textrnn_lessons import evaluate, vectorize
+
+    assert not isinstance(vectorize, types.ModuleType) and callable(vectorize)
+    assert not isinstance(evaluate, types.ModuleType) and callable(evaluate)

@@ -8,6 +8,11 @@ from dataclasses import dataclass, replace
 
 NUM_CLASSES = 4
 RNN_CELLS = ("SimpleRNN", "LSTM", "GRU")
+#: Sequences this short are unrolled: faster to train on a CPU (benchmarks/pipeline_speed.py).
+UNROLL_MAX_TOKENS = 100
+#: Weight initialisers an approach may ask for (notebook 07's experiment); None keeps Keras's defaults.
+INITIALIZERS = ("glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "lecun_normal",
+                "orthogonal", "random_normal", "random_uniform")
 
 
 @dataclass(frozen=True)
@@ -22,6 +27,7 @@ class Approach:
     bidirectional: bool
     cell: str = "SimpleRNN"
     tutorial_accuracy: float | None = None  # percent, from the tutorial's summary table
+    initializer: str | None = None  # recurrent and dense weights; None: Keras's defaults
 
     def __post_init__(self):
         problems = []
@@ -33,6 +39,9 @@ class Approach:
             problems.append(f"each RNN layer needs 1 to 1024 units, got {list(self.units)}")
         if self.cell not in RNN_CELLS:
             problems.append(f"RNN cell must be one of {', '.join(RNN_CELLS)}, got {self.cell!r}")
+        if self.initializer is not None and self.initializer not in INITIALIZERS:
+            problems.append(f"initializer must be None (Keras's defaults) or one of "
+                            f"{', '.join(INITIALIZERS)}, got {self.initializer!r}")
         if problems:
             raise ValueError("This approach cannot be built: " + "; ".join(problems) + ".")
 
@@ -68,19 +77,32 @@ def get_approach(number: int) -> Approach:
     return APPROACHES[number - 1]
 
 
-def build_model(approach: Approach, vocab_size: int, name: str | None = None):
-    """Embedding -> recurrent layer(s) -> softmax over the four topics."""
+def build_model(approach: Approach, vocab_size: int, name: str | None = None, *,
+                unroll: bool | None = None, project_once: bool = True):
+    """Embedding -> recurrent layer(s) -> softmax over the four topics.
+
+    Speed options, measured in benchmarks/README.md: `unroll` (default: on for sequences of
+    at most UNROLL_MAX_TOKENS) writes the time steps out as plain graph operations instead of
+    a loop; `project_once` uses textrnn_lessons.rnn.SimpleRNN, which applies the input
+    weights to a whole sequence at once (same weights and numbers as Keras's layer).
+    """
     import keras
 
     layers = keras.layers
     rnn_class = getattr(layers, approach.cell)
+    unroll = approach.max_tokens <= UNROLL_MAX_TOKENS if unroll is None else bool(unroll)
+    if project_once and unroll and approach.cell == "SimpleRNN":
+        from .rnn import SimpleRNN as rnn_class
+    init = {} if approach.initializer is None else {"kernel_initializer": approach.initializer}
+    rnn_init = {**init, "recurrent_initializer": approach.initializer} if init else {}
     model = keras.Sequential(name=name or f"approach_{approach.number or 'custom'}")
     model.add(keras.Input(shape=(approach.max_tokens,), dtype="int32", name="token_ids"))
     model.add(layers.Embedding(vocab_size, approach.embed_len, name="embedding"))
     for depth, units in enumerate(approach.units, start=1):
         last = depth == len(approach.units)
-        rnn = rnn_class(units, return_sequences=not last, name=f"{approach.cell.lower()}_{depth}")
+        rnn = rnn_class(units, return_sequences=not last, name=f"{approach.cell.lower()}_{depth}",
+                        unroll=unroll, **rnn_init)
         model.add(layers.Bidirectional(rnn, name=f"bidirectional_{depth}") if approach.bidirectional
                   else rnn)
-    model.add(layers.Dense(NUM_CLASSES, activation="softmax", name="topic"))
+    model.add(layers.Dense(NUM_CLASSES, activation="softmax", name="topic", **init))
     return model

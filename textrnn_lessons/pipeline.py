@@ -22,10 +22,14 @@ class Arrays:
 
 
 def vectorize_splits(vectorizer, data: AGNews, max_tokens: int) -> Arrays:
-    """Vectorize train, validation and test once each, truncated/padded at `max_tokens`."""
+    """Vectorize train, validation and test once each, truncated/padded at `max_tokens`.
+
+    The vectorizer remembers the three splits, so running another approach with the same
+    vectorizer (the CLI's `reproduce`, the widgets) slices them instead of vectorizing again.
+    """
     from .vectorize import vectorize
 
-    return Arrays(*(vectorize(vectorizer, split.texts, max_tokens)
+    return Arrays(*(vectorize(vectorizer, split.texts, max_tokens, remember=True)
                     for split in (data.train, data.validation, data.test)))
 
 
@@ -51,13 +55,14 @@ def run_approach(approach: Approach, data: AGNews, vectorizer=None, *, epochs: i
     from .predictor import TextPredictor
     from .results import append_run, make_record
     from .training import compile_model, set_seed, train
-    from .vectorize import build_vectorizer, vocabulary_size
+    from .vectorize import LONGEST_SEQUENCE, build_vectorizer, vocabulary_size
 
     preset = data.preset
     epochs = epochs or preset.epochs
     batch_size = batch_size or preset.batch_size
     set_seed(seed)
-    vectorizer = vectorizer or build_vectorizer(data.train.texts)
+    vectorizer = vectorizer or build_vectorizer(data.train.texts,
+                                                max(LONGEST_SEQUENCE, approach.max_tokens))
     arrays = vectorize_splits(vectorizer, data, approach.max_tokens)
     model = compile_model(build_model(approach, vocabulary_size(vectorizer)), optimizer, learning_rate)
     history = train(model, arrays.train, data.train.labels, arrays.validation, data.validation.labels,

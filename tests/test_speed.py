@@ -1,0 +1,202 @@
+"""The speed choices (issue 6) change how fast things run, never what they compute.
+
+Each test compares a fast path with the plain Keras way on real data or real layers.
+"""
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from .conftest import MINI, REPO
+
+vectorize_module = importlib.import_module("textrnn_lessons.vectorize")
+
+
+@pytest.fixture(scope="module")
+def mini_data():
+    from textrnn_lessons.data import load_ag_news
+
+    return load_ag_news("full", MINI)
+
+
+def keras_adapted(texts, sequence_length=50, max_tokens=None):
+    """The vectorizer the plain Keras way: TextVectorization.adapt."""
+    import keras
+
+    layer = keras.layers.TextVectorization(max_tokens=max_tokens,
+                                           standardize="lower_and_strip_punctuation",
+                                           output_mode="int", output_sequence_length=sequence_length)
+    layer.adapt(texts, batch_size=2048)
+    return layer
+
+
+@pytest.mark.parametrize("max_vocabulary", [None, 500])
+def test_vocabulary_and_indexes_match_keras_adapt(mini_data, max_vocabulary):
+    from textrnn_lessons.pipeline import vectorize_splits
+
+    ours = vectorize_module.build_vectorizer(mini_data.train.texts, 50, max_vocabulary)
+    reference = keras_adapted(mini_data.train.texts, 50, max_vocabulary)
+    assert ours.get_vocabulary() == reference.get_vocabulary()
+    arrays = vectorize_splits(ours, mini_data, 50)
+    for split, ids in ((mini_data.train, arrays.train), (mini_data.validation, arrays.validation),
+                       (mini_data.test, arrays.test)):
+        np.testing.assert_array_equal(ids, np.asarray(reference(split.texts)))
+        assert ids.dtype == np.int32
+
+
+def test_remembered_indexes_are_copies_and_only_for_the_same_texts(mini_data):
+    texts = list(mini_data.train.texts[:300])
+    vectorizer = vectorize_module.build_vectorizer(texts, 25)
+    first = vectorize_module.vectorize(vectorizer, texts, 10)
+    first[:] = -1  # the caller's copy, not the remembered one
+    again = vectorize_module.vectorize(vectorizer, texts, 10)
+    assert (again >= 0).all()
+    changed = texts[:-1] + ["Completely different closing words about football"]
+    fresh = vectorize_module.vectorize(vectorizer, changed, 10)
+    np.testing.assert_array_equal(fresh[:-1], again[:-1])
+    assert not np.array_equal(fresh[-1], again[-1])
+    np.testing.assert_array_equal(fresh, np.asarray(vectorizer(changed))[:, :10])
+
+
+def test_vectorizer_of_an_empty_training_set_is_refused():
+    with pytest.raises(ValueError, match="needs the training texts"):
+        vectorize_module.build_vectorizer([])
+
+
+def test_sparse_rmsprop_does_the_dense_arithmetic_on_repeated_words():
+    """Keras 3's RMSprop squares each occurrence of a word separately (a word used twice in a
+    batch gets a wrong velocity); ours adds the occurrences first, as dense RMSprop does."""
+    import tensorflow as tf
+
+    from textrnn_lessons.optimizers import SparseRMSprop
+
+    table = tf.Variable(np.linspace(-1, 1, 40, dtype="float32").reshape(10, 4))
+    start = table.numpy().copy()
+    rows = tf.constant([3, 7, 3, 3, 0])  # word 3 three times in the batch
+    values = tf.constant(np.arange(20, dtype="float32").reshape(5, 4) / 10 - 1)
+    dense = tf.math.unsorted_segment_sum(values, rows, 10).numpy()
+    optimizer = SparseRMSprop(learning_rate=0.01)
+    optimizer.build([table])
+    for step in range(2):
+        optimizer.apply_gradients([(tf.IndexedSlices(values, rows, tf.constant([10, 4])), table)])
+    velocity = np.zeros_like(start)
+    expected = start.copy()
+    for step in range(2):
+        velocity = 0.9 * velocity + 0.1 * dense ** 2
+        expected -= 0.01 * dense / np.sqrt(velocity + 1e-7)
+    np.testing.assert_allclose(table.numpy(), expected, rtol=1e-5, atol=1e-6)
+
+
+def test_sparse_rmsprop_trains_like_keras_rmsprop_on_dense_weights():
+    import keras
+    import tensorflow as tf
+
+    from textrnn_lessons.optimizers import SparseRMSprop
+
+    weights = {}
+    for optimizer in (keras.optimizers.RMSprop(), SparseRMSprop()):
+        variable = tf.Variable(np.ones((3, 2), dtype="float32"))
+        optimizer.build([variable])
+        for scale in (1.0, -2.0, 0.5):
+            optimizer.apply_gradients([(tf.constant(np.full((3, 2), scale, "float32")), variable)])
+        weights[type(optimizer).__name__] = variable.numpy()
+    np.testing.assert_allclose(weights["SparseRMSprop"], weights["RMSprop"], rtol=1e-6)
+
+
+@pytest.mark.parametrize("bidirectional", [False, True])
+@pytest.mark.parametrize("return_sequences", [False, True])
+def test_project_once_rnn_computes_what_keras_simplernn_computes(bidirectional, return_sequences):
+    import keras
+    import tensorflow as tf
+
+    from textrnn_lessons.rnn import SimpleRNN
+
+    inputs = tf.constant(np.random.default_rng(0).normal(size=(6, 9, 5)).astype("float32"))
+    reference = keras.layers.SimpleRNN(7, return_sequences=return_sequences, unroll=True)
+    ours = SimpleRNN(7, return_sequences=return_sequences, unroll=True)
+    if bidirectional:
+        reference, ours = keras.layers.Bidirectional(reference), keras.layers.Bidirectional(ours)
+    reference(inputs)
+    ours(inputs)
+    ours.set_weights(reference.get_weights())
+    results = []
+    for layer in (reference, ours):
+        with tf.GradientTape() as tape:
+            tape.watch(inputs)
+            output = layer(inputs)
+            loss = tf.reduce_sum(tf.sin(output))
+        results.append([output, *tape.gradient(loss, [inputs, *layer.trainable_weights])])
+    for expected, got in zip(*results):
+        np.testing.assert_allclose(np.asarray(got), np.asarray(expected), rtol=1e-4, atol=1e-5)
+
+
+def test_short_sequences_are_unrolled_and_long_ones_are_not():
+    from textrnn_lessons.models import UNROLL_MAX_TOKENS, build_model, get_approach
+
+    def unrolled(model):
+        return {getattr(layer, "forward_layer", layer).unroll
+                for layer in model.layers if "rnn" in layer.name or "bidirectional" in layer.name}
+
+    assert unrolled(build_model(get_approach(5), 100)) == {True}
+    long_approach = get_approach(2).with_changes(max_tokens=UNROLL_MAX_TOKENS + 1)
+    assert unrolled(build_model(long_approach, 100)) == {False}
+    assert unrolled(build_model(get_approach(1), 100, unroll=False)) == {False}
+
+
+def test_compile_model_picks_the_row_wise_rmsprop_unless_asked_not_to():
+    import keras
+
+    from textrnn_lessons.models import build_model, get_approach
+    from textrnn_lessons.optimizers import SparseRMSprop
+    from textrnn_lessons.training import compile_model
+
+    model = compile_model(build_model(get_approach(1), 50))
+    assert isinstance(model.optimizer, SparseRMSprop)
+    plain = compile_model(build_model(get_approach(1), 50), sparse_updates=False)
+    assert type(plain.optimizer) is keras.optimizers.RMSprop
+
+
+def test_dataset_serves_every_row_once_per_epoch_in_a_seeded_order():
+    from textrnn_lessons.training import make_dataset
+
+    x = np.arange(1000, dtype="int32").reshape(100, 10)
+    y = np.arange(100, dtype="int32") % 4
+
+    def epochs(dataset, count=2):
+        return [np.concatenate([batch[0].numpy()[:, 0] // 10 for batch in dataset])
+                for _ in range(count)]
+
+    first, second = epochs(make_dataset(x, y, 32, shuffle=True, seed=3))
+    assert sorted(first) == list(range(100)) and sorted(second) == list(range(100))
+    assert list(first) != list(second)  # reshuffled every epoch
+    np.testing.assert_array_equal(epochs(make_dataset(x, y, 32, shuffle=True, seed=3))[0], first)
+    plain = epochs(make_dataset(x, y, 32, shuffle=False), 1)[0]
+    assert list(plain) == list(range(100))
+    for batch_x, batch_y in make_dataset(x, y, 32, shuffle=True, seed=3):
+        np.testing.assert_array_equal(batch_y.numpy(), (batch_x.numpy()[:, 0] // 10) % 4)
+
+
+def test_benchmark_schedule_interleaves_and_rotates_who_goes_first(tmp_path):
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        bench = importlib.import_module("pipeline_speed")
+    finally:
+        sys.path.pop(0)
+    order = list(bench.schedule([1, 5], 2, ["tutorial", "ours"]))
+    assert order == [(0, 1, "tutorial"), (0, 1, "ours"), (0, 5, "ours"), (0, 5, "tutorial"),
+                     (1, 1, "ours"), (1, 1, "tutorial"), (1, 5, "tutorial"), (1, 5, "ours")]
+    bench.replicate_csv(MINI / "test.csv", tmp_path / "big.csv", 4000)
+    lines = (tmp_path / "big.csv").read_text(encoding="utf-8").splitlines()
+    original = (MINI / "test.csv").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 4000 and lines[1600:3200] == original
+
+
+def test_benchmark_answers_help_without_running_anything():
+    done = subprocess.run([sys.executable, str(REPO / "benchmarks" / "pipeline_speed.py"),
+                           "--help"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0
+    assert "--approaches" in done.stdout and "--rows" in done.stdout
