@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import json
 import os
 import platform
@@ -133,6 +134,7 @@ def child_ours(approach_number: int, data_dir: Path, epochs: int, seed: int,
     import keras
     import tensorflow  # noqa: F401  (imported before the clock starts, as for the tutorial)
 
+    from textrnn_lessons.config import get_preset
     from textrnn_lessons.data import load_ag_news
     from textrnn_lessons.evaluate import evaluate
     from textrnn_lessons.models import build_model, get_approach
@@ -141,8 +143,9 @@ def child_ours(approach_number: int, data_dir: Path, epochs: int, seed: int,
     from textrnn_lessons.vectorize import build_vectorizer, vocabulary_size
 
     approach = get_approach(approach_number)
+    preset = dataclasses.replace(get_preset("full"), **options.get("preset", {}))
     started = time.perf_counter()
-    data = load_ag_news("full", data_dir)
+    data = load_ag_news(preset, data_dir)
     vectorizer = build_vectorizer(data.train.texts)
     arrays = vectorize_splits(vectorizer, data, approach.max_tokens)
     prep_seconds = time.perf_counter() - started
@@ -365,7 +368,8 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="measure our pipeline with these helper options instead of the "
                              "defaults, e.g. 'loop={\"build\": {\"unroll\": false}}' "
                              "(keys build/compile/train: keyword arguments of build_model, "
-                             "compile_model, train); repeatable")
+                             "compile_model, train; preset: fields of the full preset, e.g. "
+                             "validation_fraction); repeatable")
     parser.add_argument("--before", metavar="DIR",
                         help="also run the package found in DIR (a folder holding an older "
                              "textrnn_lessons/, e.g. from `git archive`) as pipeline 'before'")
