@@ -43,6 +43,7 @@ TUTORIAL, OURS = "tutorial", "ours"
 FULL_TRAIN_ROWS, FULL_TEST_ROWS = 120_000, 7_600
 BATCH_SIZE = 512
 RESULT_TAG = "RESULT "
+ORIGINAL_ENVIRONMENT = dict(os.environ)  # before anything imports textrnn_lessons
 
 
 # --------------------------------------------------------------------------------------------
@@ -94,6 +95,10 @@ def child_tutorial(approach_number: int, data_dir: Path, epochs: int, seed: int)
 
     from textrnn_lessons.models import get_approach
 
+    # The package sets a thread default when imported (textrnn_lessons/__init__.py); the
+    # tutorial ran with TensorFlow's own defaults, so undo it before TensorFlow starts.
+    if "TF_NUM_INTRAOP_THREADS" not in ORIGINAL_ENVIRONMENT:
+        os.environ.pop("TF_NUM_INTRAOP_THREADS", None)
     approach = get_approach(approach_number)
     started = time.perf_counter()
     train_texts, train_labels = _read_csv(data_dir / "train.csv")
@@ -143,6 +148,8 @@ def child_ours(approach_number: int, data_dir: Path, epochs: int, seed: int,
     from textrnn_lessons.vectorize import build_vectorizer, vocabulary_size
 
     approach = get_approach(approach_number)
+    if options.get("approach"):
+        approach = approach.with_changes(**options["approach"])
     preset = dataclasses.replace(get_preset("full"), **options.get("preset", {}))
     started = time.perf_counter()
     data = load_ag_news(preset, data_dir)
@@ -230,7 +237,7 @@ def measure(pipeline: str, approach: int, data_dir: Path, epochs: int, seed: int
 
 def child_environment(args: argparse.Namespace) -> dict:
     """The children's environment: quiet TensorFlow, optional thread counts."""
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONHASHSEED="0")
+    env = dict(ORIGINAL_ENVIRONMENT, TF_CPP_MIN_LOG_LEVEL="2", PYTHONHASHSEED="0")
     if args.threads:
         env.update(TF_NUM_INTRAOP_THREADS=str(args.threads),
                    TF_NUM_INTEROP_THREADS=str(args.threads))
@@ -335,11 +342,10 @@ def machine_line() -> str:
 
 
 def parse_variants(values: list[str] | None, before: str | None = None) -> dict:
-    """--variant NAME=JSON pairs; without any, one variant 'ours' with the package's defaults."""
+    """'ours' (the package's defaults), 'before' with --before, and each --variant NAME=JSON."""
     variants = {"before": {"src": before}} if before else {}
-    if not values:
-        return {**variants, OURS: {}}
-    for value in values:
+    variants[OURS] = {}
+    for value in values or []:
         name, _, options = value.partition("=")
         try:
             variants[f"{OURS}:{name}"] = json.loads(options or "{}")
@@ -368,7 +374,8 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="measure our pipeline with these helper options instead of the "
                              "defaults, e.g. 'loop={\"build\": {\"unroll\": false}}' "
                              "(keys build/compile/train: keyword arguments of build_model, "
-                             "compile_model, train; preset: fields of the full preset, e.g. "
+                             "compile_model, train; approach: fields of the approach, e.g. "
+                             "mask_padding; preset: fields of the full preset, e.g. "
                              "validation_fraction); repeatable")
     parser.add_argument("--before", metavar="DIR",
                         help="also run the package found in DIR (a folder holding an older "

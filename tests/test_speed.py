@@ -5,6 +5,7 @@ Each test compares a fast path with the plain Keras way on real data or real lay
 from __future__ import annotations
 
 import importlib
+import os
 import subprocess
 import sys
 
@@ -115,16 +116,30 @@ def test_sparse_rmsprop_trains_like_keras_rmsprop_on_dense_weights():
     np.testing.assert_allclose(weights["SparseRMSprop"], weights["RMSprop"], rtol=1e-6)
 
 
+# Padding at the end (as the lessons pad), and a mask with holes anywhere.
+MASKS = {"post_padding": [[1] * 9, [1] * 4 + [0] * 5, [1] * 8 + [0], [0] * 9, [1] * 6 + [0] * 3,
+                          [1] + [0] * 8],
+         "holes": [[1, 0, 1, 1, 0, 0, 1, 0, 1], [0, 1] * 4 + [1], [1] * 9, [0] * 8 + [1],
+                   [1, 1, 0, 0, 1, 1, 0, 0, 1], [0] * 9]}
+
+
+@pytest.mark.parametrize("mask", [None, "post_padding", "holes"])
 @pytest.mark.parametrize("bidirectional", [False, True])
 @pytest.mark.parametrize("return_sequences", [False, True])
-def test_project_once_rnn_computes_what_keras_simplernn_computes(bidirectional, return_sequences):
+def test_project_once_rnn_computes_what_keras_simplernn_computes(bidirectional, return_sequences,
+                                                                mask):
+    """Outputs and every gradient, with and without a padding mask."""
     import keras
     import tensorflow as tf
 
     from textrnn_lessons.rnn import SimpleRNN
 
     inputs = tf.constant(np.random.default_rng(0).normal(size=(6, 9, 5)).astype("float32"))
-    reference = keras.layers.SimpleRNN(7, return_sequences=return_sequences, unroll=True)
+    keep = None if mask is None else tf.constant(np.array(MASKS[mask], dtype=bool))
+    # With a mask, the reference is Keras's loop: its unrolled version zeroes the wrong steps of
+    # a backwards layer's output (keras/src/backend/tensorflow/rnn.py does not reverse the mask
+    # for zero_output_for_mask), which Bidirectional turns on.
+    reference = keras.layers.SimpleRNN(7, return_sequences=return_sequences, unroll=mask is None)
     ours = SimpleRNN(7, return_sequences=return_sequences, unroll=True)
     if bidirectional:
         reference, ours = keras.layers.Bidirectional(reference), keras.layers.Bidirectional(ours)
@@ -135,11 +150,48 @@ def test_project_once_rnn_computes_what_keras_simplernn_computes(bidirectional, 
     for layer in (reference, ours):
         with tf.GradientTape() as tape:
             tape.watch(inputs)
-            output = layer(inputs)
+            output = layer(inputs, mask=keep)
             loss = tf.reduce_sum(tf.sin(output))
         results.append([output, *tape.gradient(loss, [inputs, *layer.trainable_weights])])
     for expected, got in zip(*results):
         np.testing.assert_allclose(np.asarray(got), np.asarray(expected), rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_masked_approach_predicts_what_keras_layers_predict(bidirectional):
+    """A whole network with `mask_padding`: ours against Keras's own SimpleRNN loop."""
+    import keras
+
+    from textrnn_lessons.models import build_model, get_approach
+
+    design = get_approach(5 if bidirectional else 4).with_changes(
+        max_tokens=12, embed_len=6, units=[5, 4], mask_padding=True)
+    ours = build_model(design, 40)
+    reference = keras.Sequential([keras.Input(shape=(12,), dtype="int32"),
+                                  keras.layers.Embedding(40, 6, mask_zero=True)])
+    for depth, units in enumerate(design.units, start=1):
+        rnn = keras.layers.SimpleRNN(units, return_sequences=depth < len(design.units))
+        reference.add(keras.layers.Bidirectional(rnn) if bidirectional else rnn)
+    reference.add(keras.layers.Dense(4, activation="softmax"))
+    reference.set_weights(ours.get_weights())
+    assert ours.layers[0].mask_zero
+    ids = np.random.default_rng(1).integers(2, 40, size=(7, 12)).astype("int32")
+    for row, length in enumerate([12, 9, 3, 1, 0, 11, 6]):
+        ids[row, length:] = 0  # padding after the text, as the vectorizer pads
+    np.testing.assert_allclose(np.asarray(ours(ids)), np.asarray(reference(ids)), atol=1e-5)
+    unmasked = build_model(design.with_changes(mask_padding=False), 40)
+    unmasked.set_weights(ours.get_weights())
+    assert not np.allclose(np.asarray(unmasked(ids)), np.asarray(ours(ids)), atol=1e-4)
+
+
+def test_package_runs_tensorflow_ops_on_one_thread_each_unless_told_otherwise():
+    code = "import os, textrnn_lessons; print(os.environ['TF_NUM_INTRAOP_THREADS'])"
+    env = {k: v for k, v in os.environ.items() if k != "TF_NUM_INTRAOP_THREADS"}
+    default = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             env=env, timeout=60)
+    chosen = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env={**env, "TF_NUM_INTRAOP_THREADS": "3"}, timeout=60)
+    assert (default.stdout.strip(), chosen.stdout.strip()) == ("1", "3")
 
 
 def test_short_sequences_are_unrolled_and_long_ones_are_not():

@@ -8,6 +8,11 @@ from importlib import import_module
 
 # Keep TensorFlow's C++ start-up chatter out of the lessons (set it yourself to see it).
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# One thread per TensorFlow operation (operations still run side by side): a recurrent step
+# is a small matrix product, and splitting each one across cores costs more than it saves.
+# Training ran about 1.5x faster on a 2-core CPU (benchmarks/README.md). TensorFlow reads this
+# when it starts, so it applies if the package is imported first; set it yourself to override.
+os.environ.setdefault("TF_NUM_INTRAOP_THREADS", "1")
 
 __version__ = "0.1.0"
 

@@ -138,6 +138,9 @@ def _make_readable(path: Path) -> None:
     path.chmod(0o666 & ~mask)
 
 
+_LABELS = {"1": 0, "2": 1, "3": 2, "4": 3}  # the file's label -> class index
+
+
 def read_ag_news_csv(path: Path | str) -> Split:
     """Parse one AG News CSV (label 1-4, title, description) into texts and 0-based labels."""
     path = Path(path)
@@ -146,18 +149,20 @@ def read_ag_news_csv(path: Path | str) -> Split:
     with open(path, encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle)
         for row in reader:
-            where = f"{path}, line {reader.line_num}"
             if len(row) != 3:
-                raise DataError(f"{where}: expected 3 columns (label, title, description), "
-                                f"found {len(row)}. Is this an AG News CSV file?")
+                raise DataError(f"{path}, line {reader.line_num}: expected 3 columns (label, "
+                                f"title, description), found {len(row)}. Is this an AG News "
+                                "CSV file?")
             label, title, description = row
-            if label.strip() not in {"1", "2", "3", "4"}:
-                raise DataError(f"{where}: the label must be 1, 2, 3 or 4, found {label!r}.")
+            if label not in _LABELS and label.strip() not in _LABELS:
+                raise DataError(f"{path}, line {reader.line_num}: the label must be 1, 2, 3 or "
+                                f"4, found {label!r}.")
             text = f"{title} {description}".strip()
             if not text:
-                raise DataError(f"{where}: the title and description are both empty.")
+                raise DataError(f"{path}, line {reader.line_num}: the title and description "
+                                "are both empty.")
             texts.append(text)
-            labels.append(int(label) - 1)
+            labels.append(_LABELS[label.strip()])
     if not texts:
         raise DataError(f"{path} holds no rows. Download the data again.")
     return Split(texts, np.asarray(labels, dtype="int32"))

@@ -404,7 +404,9 @@ def describe_design(approach) -> str:
     units = "/".join(map(str, approach.units))
     kind = f"bidirectional {approach.cell}" if approach.bidirectional else approach.cell
     init = f", {approach.initializer} init" if approach.initializer else ""
-    return f"{approach.max_tokens} tokens, embedding {approach.embed_len}, {kind} {units}{init}"
+    mask = ", padding masked" if approach.mask_padding else ""
+    return (f"{approach.max_tokens} tokens, embedding {approach.embed_len}, {kind} {units}"
+            f"{init}{mask}")
 
 
 class Experiments:

@@ -28,6 +28,7 @@ class Approach:
     cell: str = "SimpleRNN"
     tutorial_accuracy: float | None = None  # percent, from the tutorial's summary table
     initializer: str | None = None  # recurrent and dense weights; None: Keras's defaults
+    mask_padding: bool = False  # skip padding steps (Embedding mask_zero); the tutorial did not
 
     def __post_init__(self):
         problems = []
@@ -85,6 +86,7 @@ def build_model(approach: Approach, vocab_size: int, name: str | None = None, *,
     at most UNROLL_MAX_TOKENS) writes the time steps out as plain graph operations instead of
     a loop; `project_once` uses textrnn_lessons.rnn.SimpleRNN, which applies the input
     weights to a whole sequence at once (same weights and numbers as Keras's layer).
+    `approach.mask_padding` makes the recurrent layers skip padding (slower, see notebook 07).
     """
     import keras
 
@@ -97,7 +99,9 @@ def build_model(approach: Approach, vocab_size: int, name: str | None = None, *,
     rnn_init = {**init, "recurrent_initializer": approach.initializer} if init else {}
     model = keras.Sequential(name=name or f"approach_{approach.number or 'custom'}")
     model.add(keras.Input(shape=(approach.max_tokens,), dtype="int32", name="token_ids"))
-    model.add(layers.Embedding(vocab_size, approach.embed_len, name="embedding"))
+    # mask_zero: index 0 is padding; masked steps leave the recurrent state as it was.
+    model.add(layers.Embedding(vocab_size, approach.embed_len, name="embedding",
+                               mask_zero=approach.mask_padding))
     for depth, units in enumerate(approach.units, start=1):
         last = depth == len(approach.units)
         rnn = rnn_class(units, return_sequences=not last, name=f"{approach.cell.lower()}_{depth}",

@@ -41,6 +41,7 @@ def make_record(approach, data, epochs: int, test_accuracy: float, train_seconds
         "units": list(approach.units),
         "bidirectional": approach.bidirectional,
         "cell": approach.cell,
+        "mask_padding": approach.mask_padding,
         "preset": data.preset.name,
         "train_size": len(data.train),
         "validation_size": len(data.validation),

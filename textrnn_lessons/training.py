@@ -32,7 +32,8 @@ def compile_model(model, optimizer: str = "rmsprop", learning_rate: float | None
     """RMSprop (as the tutorial), sparse categorical cross-entropy and accuracy.
 
     The speed options default to what benchmarks/pipeline_speed.py measured fastest on a
-    CPU: RMSprop updates only the embedding rows a batch used (`sparse_updates`), no XLA.
+    CPU: RMSprop updates only the embedding rows a batch used (`sparse_updates`, the one
+    part XLA compiles), and no XLA for the network (`jit_compile`).
     """
     import keras
 

@@ -6,7 +6,9 @@ fast and can live inside a model that takes raw strings.
 """
 from __future__ import annotations
 
+import os
 import weakref
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -79,11 +81,15 @@ def _count_words(texts):
     import tensorflow as tf
 
     tokenize = tf.function(_tokenize, input_signature=[tf.TensorSpec([None], tf.string)])
-    chunks = []
-    for start in range(0, len(texts), CHUNK):
+
+    def words_of(start):
         tokens = tokenize(tf.constant(texts[start:start + CHUNK]))
         unique, position = tf.unique(tokens.flat_values)
-        chunks.append((unique, position, tokens.row_splits))
+        return unique, position, tokens.row_splits
+
+    # TensorFlow lets go of Python's lock while it works, so chunks run on every core.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        chunks = list(pool.map(words_of, range(0, len(texts), CHUNK)))
     unique, where = tf.unique(tf.concat([chunk[0] for chunk in chunks], axis=0))
     flat_positions = []
     offset = 0
@@ -103,14 +109,16 @@ def _indexes_from_counts(tokens, max_vocabulary, sequence_length) -> np.ndarray:
     """The training texts' padded index matrix, straight from the word counts."""
     import tensorflow as tf
 
-    parts = []
-    for rank, positions, row_splits in tokens:
+    def padded(chunk):
+        rank, positions, row_splits = chunk
         ids = np.take(rank, positions.numpy())
         if max_vocabulary is not None:
             ids[ids >= max_vocabulary] = UNKNOWN_INDEX
         ragged = tf.RaggedTensor.from_row_splits(ids, row_splits)
-        parts.append(ragged.to_tensor(PAD_INDEX, shape=[None, sequence_length]).numpy())
-    return np.concatenate(parts).astype("int32")
+        return ragged.to_tensor(PAD_INDEX, shape=[None, sequence_length]).numpy()
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        return np.concatenate(list(pool.map(padded, tokens))).astype("int32")
 
 
 def _remember(vectorizer, texts, ids: np.ndarray) -> None:

@@ -878,6 +878,16 @@ RESULTS = [
         tail of padding."""),
     code('lab.run("max tokens 100", base.with_changes(max_tokens=100));'),
     md("""
+        ### Skipping the padding
+
+        The explanations above blame the padding: a forward reader ends its pass on a run of zeros.
+        Test that directly. With `mask_padding=True` the embedding layer marks index 0 as padding
+        (Keras's `mask_zero=True`), and the recurrent layer keeps its state unchanged on those
+        steps, so its summary ends on the last real word. Nothing else changes: same weights, same
+        data. If the padding explanation is right, this should help approach 2 clearly. It costs
+        some speed, because every step now also checks the mask."""),
+    code('lab.run("padding masked", base.with_changes(mask_padding=True));'),
+    md("""
         ### A different embedding length
 
         Each word's vector has *embedding length* numbers. Longer vectors can hold more about each
@@ -955,8 +965,9 @@ RESULTS = [
 
         - **LSTM and GRU layers** carry information over long sequences much better than SimpleRNN;
           try them on the stacked approaches with the panel's *RNN cell* control.
-        - **Masking the padding**: `keras.layers.Embedding(..., mask_zero=True)` tells the recurrent
-          layers to skip padding steps, so the forward reader's summary ends on the last real word.
+        - **Masking the padding** in the other approaches: `get_approach(5).with_changes(
+          mask_padding=True)`. In a bidirectional layer the backward reader then starts on the
+          last real word instead of a run of zeros.
         - **Pretrained word vectors** (GloVe, fastText) start the embedding table from vectors
           learned on huge text collections, which helps most when training data is small.
         - **Several seeds**: rerun an experiment with a few `seed=` values and compare the spread
