@@ -10,8 +10,9 @@ from importlib import import_module
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 # One thread per TensorFlow operation (operations still run side by side): a recurrent step
 # is a small matrix product, and splitting each one across cores costs more than it saves.
-# Training ran about 1.5x faster on a 2-core CPU (benchmarks/README.md). TensorFlow reads this
-# when it starts, so it applies if the package is imported first; set it yourself to override.
+# A 50-step recurrent chain ran twice as fast on a 2-core CPU, and the two directions of a
+# bidirectional layer use a core each (benchmarks/README.md). TensorFlow reads this when it
+# starts, so it applies if the package is imported first; set it yourself to override.
 os.environ.setdefault("TF_NUM_INTRAOP_THREADS", "1")
 
 __version__ = "0.1.0"

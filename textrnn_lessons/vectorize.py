@@ -22,6 +22,8 @@ _KERAS_PUNCTUATION = r'[!"#$%&()\*\+,-\./:;<=>?@\[\\\]^_`{|}~\']'
 
 #: Texts per TensorFlow call: big enough to be fast, small enough to keep memory bounded.
 CHUNK = 4_096
+#: Chunks tokenized at once (one per core, but few: a container may see more cores than it gets).
+WORKERS = min(4, os.cpu_count() or 1)
 _STANDARDIZE = "lower_and_strip_punctuation"
 # Per vectorizer, the last few texts it turned into indexes: {vectorizer: [(texts, ids), ...]}.
 _REMEMBERED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -88,7 +90,7 @@ def _count_words(texts):
         return unique, position, tokens.row_splits
 
     # TensorFlow lets go of Python's lock while it works, so chunks run on every core.
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         chunks = list(pool.map(words_of, range(0, len(texts), CHUNK)))
     unique, where = tf.unique(tf.concat([chunk[0] for chunk in chunks], axis=0))
     flat_positions = []
@@ -117,7 +119,7 @@ def _indexes_from_counts(tokens, max_vocabulary, sequence_length) -> np.ndarray:
         ragged = tf.RaggedTensor.from_row_splits(ids, row_splits)
         return ragged.to_tensor(PAD_INDEX, shape=[None, sequence_length]).numpy()
 
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         return np.concatenate(list(pool.map(padded, tokens))).astype("int32")
 
 

@@ -883,8 +883,8 @@ RESULTS = [
         The explanations above blame the padding: a forward reader ends its pass on a run of zeros.
         Test that directly. With `mask_padding=True` the embedding layer marks index 0 as padding
         (Keras's `mask_zero=True`), and the recurrent layer keeps its state unchanged on those
-        steps, so its summary ends on the last real word. Nothing else changes: same weights, same
-        data. If the padding explanation is right, this should help approach 2 clearly. It costs
+        steps, so its summary ends on the last real word. Nothing else changes: the same layers, the
+        same number of weights, the same data. If the padding explanation is right, this should help approach 2 clearly. It costs
         some speed, because every step now also checks the mask."""),
     code('lab.run("padding masked", base.with_changes(mask_padding=True));'),
     md("""
