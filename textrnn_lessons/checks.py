@@ -31,9 +31,10 @@ FIX_INSTALL = ("run `pip install -e .` in the project folder, or "
 # (tiny run here / tiny run there). "train_s" is the time spent in model.fit (all of a notebook's
 # runs), scaled again by the preset's article-epochs per run on the canonical files over those
 # recorded ("article_epochs_per_run": training articles x epochs); "other_s" is the rest.
-# Recorded on a workshop-sized stand-in (12,000 training articles drawn from the canonical test
-# file plus the mini training file; the canonical 7,600 test articles), on a 2-core machine
-# shared with other jobs. Re-measure after changing the notebooks or the training code:
+# Recorded on the offline mini split (6,000 training and 1,600 test articles, so 16,200
+# article-epochs per workshop run against 32,400 on the canonical files), on a 2-core machine.
+# Evaluation and LIME ran on 1,600 test articles, not 7,600: "other_s" is on the low side.
+# Re-measure after changing the notebooks or the training code:
 #   python benchmarks/notebook_resources.py --presets workshop --data DIR --record
 LESSON_REFERENCE: dict = {
     "measured_on": "2026-11-29 on a 2-core x86_64 Linux VM",
@@ -286,7 +287,7 @@ def lesson_times_message(preset: Preset, tiny_seconds: float) -> tuple[bool, str
         corrected = preset.name in LESSON_REFERENCE.get("extrapolated_training_factor", {})
         how += (f"; the {preset.name} preset was never recorded, so its training time is "
                 "extrapolated from the workshop recording"
-                + (" (corrected by notebook 06 measured in that preset)" if corrected else "")
+                + (" (corrected by approach 5 measured in that preset)" if corrected else "")
                 + ": a rough guide")
     return True, (f"{preset.name} preset, expected per notebook: {listed}; "
                   f"total {_minutes(sum(estimates.values()))} ({how})")

@@ -154,7 +154,8 @@ def read_ag_news_csv(path: Path | str) -> Split:
                                 f"title, description), found {len(row)}. Is this an AG News "
                                 "CSV file?")
             label, title, description = row
-            if label not in _LABELS and label.strip() not in _LABELS:
+            index = _LABELS.get(label.strip())
+            if index is None:
                 raise DataError(f"{path}, line {reader.line_num}: the label must be 1, 2, 3 or "
                                 f"4, found {label!r}.")
             text = f"{title} {description}".strip()
@@ -162,7 +163,7 @@ def read_ag_news_csv(path: Path | str) -> Split:
                 raise DataError(f"{path}, line {reader.line_num}: the title and description "
                                 "are both empty.")
             texts.append(text)
-            labels.append(_LABELS[label.strip()])
+            labels.append(index)
     if not texts:
         raise DataError(f"{path} holds no rows. Download the data again.")
     return Split(texts, np.asarray(labels, dtype="int32"))

@@ -136,7 +136,7 @@ def _recall(vectorizer, texts):
     entries = _REMEMBERED.get(vectorizer, ())
     key = tuple(texts) if entries else None
     for remembered, ids in entries:
-        if len(remembered) == len(key) and remembered == key:
+        if remembered == key:
             return ids
     return None
 
@@ -207,7 +207,6 @@ def worked_example(vectorizer, sentence: str) -> WorkedExample:
     """Show how one sentence becomes tokens and then vocabulary indexes (padding dropped)."""
     import tensorflow as tf
 
-    standardized = tf.strings.regex_replace(tf.strings.lower(sentence), _KERAS_PUNCTUATION, "")
-    tokens = standardized.numpy().decode("utf-8").split()
+    tokens = [token.decode("utf-8") for token in _tokenize(tf.constant([sentence]))[0].numpy()]
     indexes = [int(i) for i in np.asarray(vectorizer([sentence]))[0][: len(tokens)]]
     return WorkedExample(sentence, tokens, indexes)
