@@ -6,7 +6,7 @@ interleaved and repeated, on the lessons' example article:
   ours      explain_prediction(): each distinct perturbed text once, through TextVectorization
             and one traced forward pass per 2,048 texts
   tutorial  LimeTextExplainer with the tutorial's classifier function: a pure-Python tokenizer
-            (lower-case, strip punctuation, split, dict lookup, as Keras 2's Tokenizer did) into
+            (lower-case, punctuation to spaces, split, dict lookup, as Keras 2's Tokenizer did) into
             the same vocabulary, post-padding with NumPy, then model.predict(X)
 
 Both ways are timed twice: the classifier alone on the same 5,000 perturbed strings (no
@@ -28,8 +28,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
 
+from textrnn_lessons.vectorize import PUNCTUATION  # noqa: E402
+
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "ag_news" / "mini"
-_STRIP = re.compile(r"""[!"#$%&()*+,\-./:;<=>?@\[\\\]^_`{|}~']""")
+_PUNCTUATION = re.compile(PUNCTUATION)  # Keras 2's Tokenizer turned these into spaces
 
 
 class TutorialClassifier:
@@ -41,7 +43,8 @@ class TutorialClassifier:
 
     def texts_to_sequences(self, texts):
         lookup = self.word_index.get
-        return [[lookup(word, 1) for word in _STRIP.sub("", text.lower()).split()] for text in texts]
+        return [[lookup(word, 1) for word in _PUNCTUATION.sub(" ", text.lower()).split()]
+                for text in texts]
 
     def __call__(self, texts):
         ids = np.zeros((len(texts), self.max_tokens), dtype="int32")  # padding="post"

@@ -230,6 +230,7 @@ def main(argv=None) -> int:
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    args.data = args.data.resolve()  # the kernels run in notebooks/, not here
 
     if args.child:
         print(json.dumps(run_one(args.child, args.timeout)))

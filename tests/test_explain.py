@@ -45,8 +45,9 @@ def test_lesson_example_is_the_tutorials_fixed_seed_pick(smoke_data, example):
 
 
 def test_model_words_split_text_exactly_like_the_vectorizer(trained_smoke, smoke_data):
+    # Punctuation splits words, as in the tutorial's Tokenizer; the apostrophe is not punctuation there.
     assert model_words("U.S. stocks (Reuters) rally -- Wal-Mart's 300-run day!") == [
-        "U.S", "stocks", "Reuters", "rally", "Wal-Mart's", "300-run", "day"]
+        "U", "S", "stocks", "Reuters", "rally", "Wal", "Mart's", "300", "run", "day"]
     vectorizer = trained_smoke.predictor.vectorizer
     for text in smoke_data.test.texts[:50]:
         assert len(model_words(text)) == len(worked_example(vectorizer, text).tokens), text

@@ -29,7 +29,7 @@ def keras_adapted(texts, sequence_length=50, max_tokens=None):
     import keras
 
     layer = keras.layers.TextVectorization(max_tokens=max_tokens,
-                                           standardize="lower_and_strip_punctuation",
+                                           standardize=vectorize_module.lower_and_space_punctuation,
                                            output_mode="int", output_sequence_length=sequence_length)
     layer.adapt(texts, batch_size=2048)
     return layer
@@ -126,9 +126,11 @@ MASKS = {"post_padding": [[1] * 9, [1] * 4 + [0] * 5, [1] * 8 + [0], [0] * 9, [1
 @pytest.mark.parametrize("mask", [None, "post_padding", "holes"])
 @pytest.mark.parametrize("bidirectional", [False, True])
 @pytest.mark.parametrize("return_sequences", [False, True])
+@pytest.mark.parametrize("chains", [1, 4])
 def test_project_once_rnn_computes_what_keras_simplernn_computes(bidirectional, return_sequences,
-                                                                mask):
-    """Outputs and every gradient, with and without a padding mask."""
+                                                                mask, chains):
+    """Outputs and every gradient, with and without a padding mask, in one chain of steps or
+    in several slices of the batch (6 rows in 4 chains: slices of 1 and 2 rows)."""
     import keras
     import tensorflow as tf
 
@@ -140,7 +142,7 @@ def test_project_once_rnn_computes_what_keras_simplernn_computes(bidirectional, 
     # a backwards layer's output (keras/src/backend/tensorflow/rnn.py does not reverse the mask
     # for zero_output_for_mask), which Bidirectional turns on.
     reference = keras.layers.SimpleRNN(7, return_sequences=return_sequences, unroll=mask is None)
-    ours = SimpleRNN(7, return_sequences=return_sequences, unroll=True)
+    ours = SimpleRNN(7, return_sequences=return_sequences, unroll=True, chains=chains)
     if bidirectional:
         reference, ours = keras.layers.Bidirectional(reference), keras.layers.Bidirectional(ours)
     reference(inputs)
@@ -194,6 +196,46 @@ def test_package_runs_tensorflow_ops_on_one_thread_each_unless_told_otherwise():
     assert (default.stdout.strip(), chosen.stdout.strip()) == ("1", "3")
 
 
+def test_long_runs_use_a_chain_per_core_in_one_directional_layers(tmp_path):
+    import keras
+
+    from textrnn_lessons.config import usable_cpus
+    from textrnn_lessons.models import CHAINS_MIN_STEPS, RNN_CHAINS, build_model, get_approach, pick_chains
+
+    def chains(model):
+        return [getattr(layer, "forward_layer", layer).chains
+                for layer in model.layers if "rnn" in layer.name or "bidirectional" in layer.name]
+
+    short, long = build_model(get_approach(4), 100), build_model(get_approach(4), 100)
+    assert chains(long) == [None] * 3  # left to `train`
+    pick_chains(short, CHAINS_MIN_STEPS - 1)
+    pick_chains(long, CHAINS_MIN_STEPS)
+    assert chains(short) == [1] * 3 and chains(long) == [min(RNN_CHAINS, usable_cpus())] * 3
+    pick_chains(short, 10 * CHAINS_MIN_STEPS)
+    assert chains(short) == [1] * 3  # chosen once, before the first training
+    bidirectional = build_model(get_approach(5), 100)
+    pick_chains(bidirectional, 10 * CHAINS_MIN_STEPS)
+    assert chains(bidirectional) == [None] * 3  # two directions, two cores: one chain each
+    by_hand = build_model(get_approach(1), 100, chains=3)
+    pick_chains(by_hand, 1)
+    assert chains(by_hand) == [3]
+    long.save(tmp_path / "model.keras")
+    assert chains(keras.models.load_model(tmp_path / "model.keras")) == chains(long)
+    with pytest.raises(ValueError, match="chains must be 1 or more"):
+        build_model(get_approach(1), 100, chains=0)
+
+
+def test_train_picks_the_chains_from_the_length_of_the_run(tmp_path):
+    from textrnn_lessons.models import build_model, get_approach
+    from textrnn_lessons.training import compile_model, train
+
+    x = np.random.default_rng(0).integers(0, 50, size=(64, 25)).astype("int32")
+    y = np.arange(64, dtype="int32") % 4
+    model = compile_model(build_model(get_approach(1), 50))
+    train(model, x, y, x[:8], y[:8], epochs=1, batch_size=32, verbose=0)  # 2 steps: too short
+    assert model.layers[1].chains == 1
+
+
 def test_short_sequences_are_unrolled_and_long_ones_are_not():
     from textrnn_lessons.models import UNROLL_MAX_TOKENS, build_model, get_approach
 
@@ -238,6 +280,13 @@ def test_dataset_serves_every_row_once_per_epoch_in_a_seeded_order():
     assert list(plain) == list(range(100))
     for batch_x, batch_y in make_dataset(x, y, 32, shuffle=True, seed=3):
         np.testing.assert_array_equal(batch_y.numpy(), (batch_x.numpy()[:, 0] // 10) % 4)
+    # Endless for fit(steps_per_epoch=...): 4 batches per pass, each pass a new order.
+    endless = [batch[0].numpy()[:, 0] // 10 for batch in
+               make_dataset(x, y, 32, shuffle=True, seed=3, repeat=True).take(8)]
+    passes = np.concatenate(endless[:4]), np.concatenate(endless[4:])
+    assert [len(batch) for batch in endless] == [32, 32, 32, 4] * 2
+    assert sorted(passes[0]) == list(range(100)) and sorted(passes[1]) == list(range(100))
+    assert list(passes[0]) != list(passes[1])
 
 
 def test_benchmark_schedule_interleaves_and_rotates_who_goes_first(tmp_path):
@@ -260,3 +309,33 @@ def test_benchmark_answers_help_without_running_anything():
                            "--help"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0
     assert "--approaches" in done.stdout and "--rows" in done.stdout
+
+
+def test_step_profile_finds_the_products_and_the_compiled_update():
+    from textrnn_lessons.config import usable_cpus
+    from textrnn_lessons.models import RNN_CHAINS
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        step_profile = importlib.import_module("step_profile")
+    finally:
+        sys.path.pop(0)
+    wall_ms, kinds = step_profile.profile(1, vocabulary=500)
+    assert wall_ms > 0
+    assert any("MatMul" in kind for kind in kinds)  # oneDNN names it _MklMatMul
+    assert kinds["(XLA-compiled code)"][1] == 1  # the embedding's row update, once a step
+    chains = min(RNN_CHAINS, usable_cpus())  # a long run's choice, as `train` makes it
+    assert kinds["Tanh"][1] == 25 * chains  # 25 steps in each chain, forward
+
+
+@pytest.mark.parametrize("quota, expected", [("max 100000", 4), ("100000 100000", 1),
+                                             ("150000 100000", 2), ("garbled", 4)])
+def test_usable_cpus_follows_a_containers_quota(tmp_path, monkeypatch, quota, expected):
+    from textrnn_lessons import config
+
+    monkeypatch.setattr(config.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
+    (tmp_path / "cpu.max").write_text(quota + "\n")
+    monkeypatch.setattr(config, "CGROUP_CPU_MAX", tmp_path / "cpu.max")
+    assert config.usable_cpus() == expected
+    monkeypatch.setattr(config, "CGROUP_CPU_MAX", tmp_path / "absent")
+    assert config.usable_cpus() == 4

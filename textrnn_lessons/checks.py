@@ -39,27 +39,27 @@ FIX_INSTALL = ("run `pip install -e .` in the project folder, or "
 LESSON_REFERENCE: dict = {
     "measured_on": "2026-11-29 on a 2-core x86_64 Linux VM",
     "presets": {
-        "workshop": {"tiny_run_s": 1.52, "article_epochs_per_run": 16_200, "lessons": {
+        "workshop": {"tiny_run_s": 1.3, "article_epochs_per_run": 16_200, "lessons": {
             "00_start_here": {"other_s": 6.1, "train_s": 0},
-            "01_prepare_data": {"other_s": 5.3, "train_s": 0},
-            "02_single_rnn_25_tokens": {"other_s": 6.1, "train_s": 1.4},
-            "03_single_rnn_50_tokens": {"other_s": 6.2, "train_s": 1.8},
-            "04_bidirectional_rnn": {"other_s": 6.5, "train_s": 2.5},
-            "05_stacked_rnn": {"other_s": 6.9, "train_s": 4.1},
-            "06_stacked_bidirectional_rnn": {"other_s": 8.1, "train_s": 7.4},
-            "07_results_and_next_steps": {"other_s": 22.2, "train_s": 46.9},
+            "01_prepare_data": {"other_s": 5.7, "train_s": 0},
+            "02_single_rnn_25_tokens": {"other_s": 6.3, "train_s": 1.2},
+            "03_single_rnn_50_tokens": {"other_s": 6.6, "train_s": 1.7},
+            "04_bidirectional_rnn": {"other_s": 7.3, "train_s": 2.3},
+            "05_stacked_rnn": {"other_s": 7.6, "train_s": 3.8},
+            "06_stacked_bidirectional_rnn": {"other_s": 9.6, "train_s": 7.3},
+            "07_results_and_next_steps": {"other_s": 21.8, "train_s": 43.6},
         }},
     },
     # A preset with no recording is extrapolated from workshop by article-epochs, times this
     # factor: approach 5 in the full preset (120,000 rows: the mini training rows repeated)
-    # spent 104 s in fit for 540,000 article-epochs (benchmarks/README.md), 0.42 of what
-    # notebook 06's 7.4 s for 16,200 in workshop predicts (batch 512 instead of 256 costs less
-    # per article).
-    "extrapolated_training_factor": {"full": 0.42},
+    # spent 85 s in fit for 540,000 article-epochs (benchmarks/README.md: 19.8 s, then 16.3 s
+    # an epoch), 0.35 of what notebook 06's 7.3 s for 16,200 in workshop predicts (batch 512
+    # instead of 256 costs less per article).
+    "extrapolated_training_factor": {"full": 0.35},
     # Largest peak RSS of any notebook's kernel, in MB: workshop 07 on the mini split, the
-    # higher of two runs (06: 1,165-1,213); full: approach 5 on those 120,000 rows, one epoch
-    # and a LIME explanation (`notebook_resources.py --full-memory`).
-    "peak_rss_mb": {"workshop": 1221, "full": 1358},
+    # higher of two runs (1,147-1,198); full: approach 5 on those 120,000 rows, one epoch and
+    # a LIME explanation (`notebook_resources.py --full-memory`).
+    "peak_rss_mb": {"workshop": 1198, "full": 1358},
 }
 
 

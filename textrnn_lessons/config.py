@@ -5,6 +5,7 @@ Introduced in notebook 00_start_here. Everything here is plain Python so that
 """
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,3 +89,20 @@ def results_path() -> Path:
     if override:
         return Path(override).expanduser()
     return Path(platformdirs.user_data_dir(APP_NAME)) / "results.jsonl"
+
+
+#: Where a Linux container (cgroup v2) states its CPU quota.
+CGROUP_CPU_MAX = Path("/sys/fs/cgroup/cpu.max")
+
+
+def usable_cpus() -> int:
+    """CPU cores this process may run on: its affinity, capped by a container's CPU quota
+    (a Binder pod can see every core of its host but be allowed only one)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    try:  # cgroup v2: "<quota> <period>" or "max <period>"
+        quota, period = CGROUP_CPU_MAX.read_text().split()
+        if quota != "max":
+            cores = min(cores, max(1, math.ceil(int(quota) / int(period))))
+    except (OSError, ValueError):
+        pass
+    return max(1, cores or 1)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .vectorize import _KERAS_PUNCTUATION, UNKNOWN_INDEX
+from .vectorize import PUNCTUATION, UNKNOWN_INDEX
 
 DEFAULT_SAMPLES = 5_000
 #: Longer texts are cut to their first MAX_WORDS words before LIME perturbs them: ten times the
@@ -24,11 +24,10 @@ DEFAULT_SAMPLES = 5_000
 MAX_WORDS = 500
 MIN_SAMPLES = 10
 
-# A word, as the model's TextVectorization sees it: a run of non-space characters with the
-# punctuation it strips removed from both ends ("(Reuters)" -> "Reuters", "U.S." -> "U.S").
-# Each such word becomes exactly one model token, so hiding it hides that token and nothing else.
-_PUNCTUATION = _KERAS_PUNCTUATION[1:-1]  # the characters inside its [...]
-_WORD = re.compile(rf"[^\s{_PUNCTUATION}](?:\S*[^\s{_PUNCTUATION}])?")
+# A word, as the model's vectorizer sees it: a run of characters that are neither spaces nor
+# punctuation ("(Reuters)" -> "Reuters", "U.S." -> "U", "S"). Each such word becomes exactly
+# one model token, so hiding it hides that token and nothing else.
+_WORD = re.compile(rf"[^\s{PUNCTUATION[1:-1]}]+")  # PUNCTUATION[1:-1]: the characters in its [...]
 
 
 def lesson_example(data, seed: int = 1) -> tuple[str, int]:

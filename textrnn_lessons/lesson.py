@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .vectorize import _KERAS_PUNCTUATION, LONGEST_SEQUENCE
+from .vectorize import LONGEST_SEQUENCE, PUNCTUATION, standardize_function
 
-_PUNCTUATION = re.compile(_KERAS_PUNCTUATION)
+_PUNCTUATION = re.compile(PUNCTUATION)
 
 #: The toy vocabulary of notebook 01: a handful of words, so every index is easy to follow.
 TOY_VOCABULARY = ("the", "market", "stocks", "rally", "as", "will", "team", "wins")
@@ -79,7 +79,7 @@ def toy_vectorizer(vocabulary=TOY_VOCABULARY):
     """
     import keras
 
-    return keras.layers.TextVectorization(standardize="lower_and_strip_punctuation",
+    return keras.layers.TextVectorization(standardize=standardize_function(),
                                           output_mode="int", vocabulary=list(vocabulary))
 
 
@@ -91,8 +91,8 @@ def show_vocabulary(vectorizer, first: int = 12) -> str:
 
 
 def tokenize(text: str) -> list[str]:
-    """Split text the way the vectorizer does: lower-case, strip punctuation, split on spaces."""
-    return _PUNCTUATION.sub("", text.lower()).split()
+    """Split text the way the vectorizer does: lower-case, punctuation to spaces, split on spaces."""
+    return _PUNCTUATION.sub(" ", text.lower()).split()
 
 
 def count_tokens(texts) -> np.ndarray:

@@ -6,10 +6,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from .config import usable_cpus
+
 NUM_CLASSES = 4
 RNN_CELLS = ("SimpleRNN", "LSTM", "GRU")
 #: Sequences this short are unrolled: faster to train on a CPU (benchmarks/pipeline_speed.py).
 UNROLL_MAX_TOKENS = 100
+#: Most slices of a batch a one-directional layer steps through side by side, one per core.
+RNN_CHAINS = 2
+#: Training steps from which those chains repay their bigger graph (benchmarks/README.md:
+#: approach 4 at batch 256 builds its first step 0.9 s slower, then saves 4.9 ms a step).
+CHAINS_MIN_STEPS = 200
 #: Weight initialisers an approach may ask for (notebook 07's experiment); None keeps Keras's defaults.
 INITIALIZERS = ("glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "lecun_normal",
                 "orthogonal", "random_normal", "random_uniform")
@@ -79,13 +86,15 @@ def get_approach(number: int) -> Approach:
 
 
 def build_model(approach: Approach, vocab_size: int, name: str | None = None, *,
-                unroll: bool | None = None, project_once: bool = True):
+                unroll: bool | None = None, project_once: bool = True, chains: int | None = None):
     """Embedding -> recurrent layer(s) -> softmax over the four topics.
 
     Speed options, measured in benchmarks/README.md: `unroll` (default: on for sequences of
     at most UNROLL_MAX_TOKENS) writes the time steps out as plain graph operations instead of
     a loop; `project_once` uses textrnn_lessons.rnn.SimpleRNN, which applies the input
-    weights to a whole sequence at once (same weights and numbers as Keras's layer).
+    weights to a whole sequence at once (same weights and numbers as Keras's layer), and steps
+    through `chains` slices of the batch side by side (default None: `train` decides, see
+    `pick_chains`).
     `approach.mask_padding` makes the recurrent layers skip padding (slower, see notebook 07).
     """
     import keras
@@ -93,10 +102,12 @@ def build_model(approach: Approach, vocab_size: int, name: str | None = None, *,
     layers = keras.layers
     rnn_class = getattr(layers, approach.cell)
     unroll = approach.max_tokens <= UNROLL_MAX_TOKENS if unroll is None else bool(unroll)
-    if project_once and unroll and approach.cell == "SimpleRNN":
-        from .rnn import SimpleRNN as rnn_class
     init = {} if approach.initializer is None else {"kernel_initializer": approach.initializer}
     rnn_init = {**init, "recurrent_initializer": approach.initializer} if init else {}
+    if project_once and unroll and approach.cell == "SimpleRNN":
+        from .rnn import SimpleRNN as rnn_class
+
+        rnn_init["chains"] = chains
     model = keras.Sequential(name=name or f"approach_{approach.number or 'custom'}")
     model.add(keras.Input(shape=(approach.max_tokens,), dtype="int32", name="token_ids"))
     # mask_zero: index 0 is padding; masked steps leave the recurrent state as it was.
@@ -110,3 +121,18 @@ def build_model(approach: Approach, vocab_size: int, name: str | None = None, *,
                   else rnn)
     model.add(layers.Dense(NUM_CLASSES, activation="softmax", name="topic", **init))
     return model
+
+
+def pick_chains(model, steps: int) -> None:
+    """Before training: one chain of steps per core for each one-directional recurrent layer
+    left to choose (chains=None), if the run is long enough to repay the bigger graph.
+
+    A bidirectional layer keeps one chain per direction: its two directions already keep two
+    cores busy. Called by `train`.
+    """
+    from .rnn import SimpleRNN
+
+    chains = min(RNN_CHAINS, usable_cpus()) if steps >= CHAINS_MIN_STEPS else 1
+    for layer in model.layers:
+        if isinstance(layer, SimpleRNN) and layer.chains is None:
+            layer.chains = chains

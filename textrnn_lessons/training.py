@@ -4,6 +4,7 @@ Introduced in notebook 02_single_rnn_25_tokens.
 """
 from __future__ import annotations
 
+import math
 import time
 
 import numpy as np
@@ -60,11 +61,13 @@ def compile_model(model, optimizer: str = "rmsprop", learning_rate: float | None
     return model
 
 
-def make_dataset(x: np.ndarray, y: np.ndarray, batch_size: int, shuffle: bool, seed: int = DEFAULT_SEED):
+def make_dataset(x: np.ndarray, y: np.ndarray, batch_size: int, shuffle: bool, seed: int = DEFAULT_SEED,
+                 repeat: bool = False):
     """A tf.data pipeline over in-memory arrays: shuffled each epoch when training.
 
     It shuffles row numbers and gathers whole batches, rather than shuffling and batching
-    120,000 single rows every epoch (half the input cost; benchmarks/README.md).
+    120,000 single rows every epoch (half the input cost; benchmarks/README.md). `repeat`
+    makes it endless, one reshuffled pass after another, for `fit(steps_per_epoch=...)`.
     """
     import tensorflow as tf
 
@@ -72,9 +75,9 @@ def make_dataset(x: np.ndarray, y: np.ndarray, batch_size: int, shuffle: bool, s
     rows = tf.data.Dataset.range(len(x))
     if shuffle:
         rows = rows.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
-    return (rows.batch(batch_size)
-            .map(lambda i: (tf.gather(x, i), tf.gather(y, i)), num_parallel_calls=tf.data.AUTOTUNE)
-            .prefetch(tf.data.AUTOTUNE))
+    batches = rows.batch(batch_size).map(lambda i: (tf.gather(x, i), tf.gather(y, i)),
+                                         num_parallel_calls=tf.data.AUTOTUNE)
+    return (batches.repeat() if repeat else batches).prefetch(tf.data.AUTOTUNE)
 
 
 def train(model, x_train, y_train, x_val, y_val, epochs: int, batch_size: int,
@@ -83,9 +86,17 @@ def train(model, x_train, y_train, x_val, y_val, epochs: int, batch_size: int,
 
     The History gets a `train_seconds` attribute: the wall time of `fit`.
     """
+    from .models import pick_chains
+
+    steps_per_epoch = math.ceil(len(x_train) / batch_size)
+    pick_chains(model, steps_per_epoch * epochs)
     started = time.perf_counter()
     history = model.fit(
-        make_dataset(x_train, y_train, batch_size, shuffle=True, seed=seed),
+        # One endless dataset and a step count: given a dataset that ends, Keras makes a new
+        # iterator at each epoch's start and throws away one it made at the previous end,
+        # which stalled every second or third epoch by ~2 s (benchmarks/README.md).
+        make_dataset(x_train, y_train, batch_size, shuffle=True, seed=seed, repeat=True),
+        steps_per_epoch=steps_per_epoch,
         validation_data=make_dataset(x_val, y_val, batch_size, shuffle=False),
         epochs=epochs, callbacks=callbacks, verbose=verbose,
         shuffle=False,  # the tf.data pipeline already shuffles, with a seed

@@ -6,25 +6,28 @@ fast and can live inside a model that takes raw strings.
 """
 from __future__ import annotations
 
-import os
 import weakref
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
+from .config import usable_cpus
+
 #: Longest sequence any of the five approaches reads; shorter ones are a slice of it.
 LONGEST_SEQUENCE = 50
 PAD_INDEX, UNKNOWN_INDEX = 0, 1
-# The characters Keras's "lower_and_strip_punctuation" removes (keras TextVectorization).
-_KERAS_PUNCTUATION = r'[!"#$%&()\*\+,-\./:;<=>?@\[\\\]^_`{|}~\']'
+# The characters the tutorial's Keras 2 Tokenizer turned into spaces (its default `filters`).
+# Keras 3's "lower_and_strip_punctuation" deletes them instead, gluing "oil-price" into
+# "oilprice" and "U.S." into "us": more rare words, and less accuracy on the mini split (mean
+# of the five approaches 56.3 % against 59.1 %; benchmarks/README.md).
+PUNCTUATION = r'[!"#$%&()\*\+,-\./:;<=>?@\[\\\]^_`{|}~]'
 
 
 #: Texts per TensorFlow call: big enough to be fast, small enough to keep memory bounded.
 CHUNK = 4_096
-#: Chunks tokenized at once (one per core, but few: a container may see more cores than it gets).
-WORKERS = min(4, os.cpu_count() or 1)
-_STANDARDIZE = "lower_and_strip_punctuation"
+#: Chunks tokenized at once: one per usable core, at most 4.
+WORKERS = min(4, usable_cpus())
 # Per vectorizer, the last few texts it turned into indexes: {vectorizer: [(texts, ids), ...]}.
 _REMEMBERED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _REMEMBER_AT_MOST = 3  # training, validation and test
@@ -32,7 +35,7 @@ _REMEMBER_AT_MOST = 3  # training, validation and test
 
 def build_vectorizer(train_texts, sequence_length: int = LONGEST_SEQUENCE,
                      max_vocabulary: int | None = None):
-    """Fit a lower-casing, punctuation-stripping vocabulary on the training texts only.
+    """Fit a lower-casing vocabulary that splits words at punctuation, on the training texts only.
 
     Sequences come out padded and truncated at the end ("post"), like the tutorial's
     `pad_sequences(..., padding="post", truncating="post")`.
@@ -54,7 +57,7 @@ def build_vectorizer(train_texts, sequence_length: int = LONGEST_SEQUENCE,
         words = words[: max(max_vocabulary - 2, 0)]  # index 0 is padding, 1 is [UNK]
     vectorizer = keras.layers.TextVectorization(
         max_tokens=max_vocabulary,
-        standardize=_STANDARDIZE,
+        standardize=standardize_function(),
         output_mode="int",
         output_sequence_length=sequence_length,
         vocabulary=tf.constant(words, dtype=tf.string) if len(words) else None,
@@ -67,12 +70,34 @@ def build_vectorizer(train_texts, sequence_length: int = LONGEST_SEQUENCE,
     return vectorizer
 
 
-def _tokenize(texts):
-    """Lower-case, strip punctuation and split on whitespace, as TextVectorization does."""
+def lower_and_space_punctuation(texts):
+    """Lower-case, and every punctuation mark becomes a space, as in the tutorial's Tokenizer.
+
+    The `standardize` step of the vectorizer (TextVectorization then splits on whitespace).
+    A saved Keras model that holds the vectorizer needs it registered to load again:
+    `standardize_function()` does that (build_vectorizer calls it).
+    """
     import tensorflow as tf
 
-    return tf.strings.split(tf.strings.regex_replace(tf.strings.lower(texts), _KERAS_PUNCTUATION,
-                                                     ""))
+    return tf.strings.regex_replace(tf.strings.lower(texts), PUNCTUATION, " ")
+
+
+def standardize_function():
+    """lower_and_space_punctuation, registered with Keras's saving (done here, not on import,
+    so that importing the package does not start TensorFlow)."""
+    import keras
+
+    name = "textrnn_lessons>lower_and_space_punctuation"
+    if keras.saving.get_registered_object(name) is None:
+        keras.saving.register_keras_serializable("textrnn_lessons")(lower_and_space_punctuation)
+    return lower_and_space_punctuation
+
+
+def _tokenize(texts):
+    """Standardize and split on whitespace, as the vectorizer does."""
+    import tensorflow as tf
+
+    return tf.strings.split(lower_and_space_punctuation(texts))
 
 
 def _count_words(texts):

@@ -664,7 +664,8 @@ PREPARE_DATA = [
 
         Turning text into numbers takes three steps:
 
-        1. **tokenize**: lower-case the text, remove punctuation, and split it into words (tokens);
+        1. **tokenize**: lower-case the text, turn punctuation into spaces, and split it into words
+           (tokens);
         2. **index**: look each token up in a **vocabulary**, a table that gives every known word
            its own integer;
         3. **embed**: inside the network, an embedding layer swaps each integer for a list of
@@ -672,7 +673,9 @@ PREPARE_DATA = [
 
         Keras does steps 1 and 2 with its `TextVectorization` layer. (The tutorial used the old
         `Tokenizer` class, which Keras 3 no longer has; `TextVectorization` does the same job, runs
-        inside TensorFlow, and can even sit inside a model.) Two indexes are reserved: index 0 means
+        inside TensorFlow, and can even sit inside a model. We give it the Tokenizer's rule for
+        punctuation, a space, so `oil-price` is two words; by default it would delete punctuation
+        and make one rare word, `oilprice`.) Two indexes are reserved: index 0 means
         *padding* (no word here) and index 1 stands for every word that is not in the vocabulary,
         written `[UNK]`.
 
@@ -683,9 +686,10 @@ PREPARE_DATA = [
         print(f"Vocabulary: {vocabulary_size(vectorizer):,} entries (padding and [UNK] included)\\n")
         print(show_vocabulary(vectorizer))"""),
     md("""
-        Short, common words come first. Odd entries such as `39s` or `quot` come from the raw files,
-        which store apostrophes and quotation marks as HTML codes (`#39;s`, `&quot;`); stripping the
-        punctuation leaves the letters and digits behind. Real data is rarely perfectly clean.
+        Short, common words come first. The odd pair `39` and `s` comes from the raw files, which
+        store an apostrophe as an HTML code (`the company #39;s`): splitting at the punctuation
+        leaves the digits and the letter behind as words of their own. Real data is rarely
+        perfectly clean.
 
         A vocabulary that size is hard to follow by eye, so here is the same machinery with a
         hand-written vocabulary of a handful of words. Watch one sentence become indexes:"""),
