@@ -81,7 +81,7 @@ class SimpleRNN(keras.layers.SimpleRNN):
         for t in order:
             # add_n, not +: the two have the same shape, and add_n's gradient knows it without
             # the shape checks and sums that TensorFlow adds for `+` when the batch size is
-            # unknown (six small operations per step, and seconds of graph building).
+            # unknown (six small operations per step; up to 1.6 s more graph building).
             new = activation(tf.add_n([steps[t], ops.matmul(state, cell.recurrent_kernel)]))
             state = new if keep is None else state + keep[t] * (new - state)
             outputs.append(state if keep is None or not self.zero_output_for_mask
