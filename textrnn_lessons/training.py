@@ -9,6 +9,8 @@ import time
 
 import numpy as np
 
+from .models import pick_chains
+
 DEFAULT_SEED = 42
 OPTIMIZERS = ("rmsprop", "adam")
 
@@ -86,8 +88,6 @@ def train(model, x_train, y_train, x_val, y_val, epochs: int, batch_size: int,
 
     The History gets a `train_seconds` attribute: the wall time of `fit`.
     """
-    from .models import pick_chains
-
     steps_per_epoch = math.ceil(len(x_train) / batch_size)
     pick_chains(model, steps_per_epoch * epochs)
     started = time.perf_counter()
