@@ -63,6 +63,19 @@ def test_remembered_indexes_are_copies_and_only_for_the_same_texts(mini_data):
     np.testing.assert_array_equal(fresh, np.asarray(vectorizer(changed))[:, :10])
 
 
+def test_a_saved_model_holding_the_vectorizer_loads_and_splits_the_same(mini_data, tmp_path):
+    import keras
+    import tensorflow as tf
+
+    vectorizer = vectorize_module.build_vectorizer(mini_data.train.texts[:500])
+    model = keras.Sequential([keras.Input(shape=(1,), dtype="string"), vectorizer])
+    model.save(tmp_path / "model.keras")
+    loaded = keras.models.load_model(tmp_path / "model.keras").layers[0]
+    texts = tf.constant(["Oil-price rally: U.S. stocks (Reuters) rise", *mini_data.test.texts[:20]])
+    assert loaded.get_vocabulary() == vectorizer.get_vocabulary()
+    np.testing.assert_array_equal(np.asarray(loaded(texts)), np.asarray(vectorizer(texts)))
+
+
 def test_vectorizer_of_an_empty_training_set_is_refused():
     with pytest.raises(ValueError, match="needs the training texts"):
         vectorize_module.build_vectorizer([])

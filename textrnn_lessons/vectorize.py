@@ -60,7 +60,8 @@ def build_vectorizer(train_texts, sequence_length: int = LONGEST_SEQUENCE,
         standardize=standardize_function(),
         output_mode="int",
         output_sequence_length=sequence_length,
-        vocabulary=tf.constant(words, dtype=tf.string) if len(words) else None,
+        # As text, not bytes: Keras saves a bytes vocabulary in a form it cannot load back.
+        vocabulary=[word.decode("utf-8") for word in words] if len(words) else None,
     )
     if len(words) == 0:  # nothing but punctuation: let Keras make its empty vocabulary
         vectorizer.adapt(tf.constant(texts))
@@ -74,7 +75,7 @@ def lower_and_space_punctuation(texts):
     """Lower-case, and every punctuation mark becomes a space, as in the tutorial's Tokenizer.
 
     The `standardize` step of the vectorizer (TextVectorization then splits on whitespace).
-    A saved Keras model that holds the vectorizer needs it registered to load again:
+    A saved Keras model that holds the vectorizer loads again once it is registered:
     `standardize_function()` does that (build_vectorizer calls it).
     """
     import tensorflow as tf
