@@ -81,36 +81,88 @@ def test_vectorizer_of_an_empty_training_set_is_refused():
         vectorize_module.build_vectorizer([])
 
 
-def test_sparse_rmsprop_matches_keras_rmsprop_on_repeated_words():
-    """Row-wise, but Keras 3's arithmetic: a word used several times in a batch adds the
-    squares of each use's gradient to its velocity (and the plain sum to its step)."""
-    import keras
+# An embedding's gradient: word 3 used three times in the batch, words 7 and 0 once.
+REPEATED_ROWS = [3, 7, 3, 3, 0]
+REPEATED_VALUES = np.arange(20, dtype="float32").reshape(5, 4) / 10 - 1
+TABLE_START = np.linspace(-1, 1, 40, dtype="float32").reshape(10, 4)
+
+
+def _apply_repeated_rows(optimizer, steps=2):
+    """The embedding table after `steps` steps of the repeated-rows gradient."""
     import tensorflow as tf
 
-    from textrnn_lessons.optimizers import SparseRMSprop
+    table = tf.Variable(TABLE_START)
+    optimizer.build([table])
+    gradient = tf.IndexedSlices(tf.constant(REPEATED_VALUES), tf.constant(REPEATED_ROWS),
+                                tf.constant([10, 4]))
+    for _ in range(steps):
+        optimizer.apply_gradients([(gradient, table)])
+    return table.numpy()
 
-    start = np.linspace(-1, 1, 40, dtype="float32").reshape(10, 4)
-    rows = tf.constant([3, 7, 3, 3, 0])  # word 3 three times in the batch
-    values = tf.constant(np.arange(20, dtype="float32").reshape(5, 4) / 10 - 1)
-    tables = {}
-    for optimizer in (keras.optimizers.RMSprop(learning_rate=0.01),
-                      SparseRMSprop(learning_rate=0.01)):
-        table = tf.Variable(start)
-        optimizer.build([table])
-        for _ in range(2):
-            optimizer.apply_gradients([(tf.IndexedSlices(values, rows, tf.constant([10, 4])),
-                                        table)])
-        tables[type(optimizer).__name__] = table.numpy()
-    np.testing.assert_allclose(tables["SparseRMSprop"], tables["RMSprop"], rtol=1e-6, atol=1e-7)
-    summed = tf.math.unsorted_segment_sum(values, rows, 10).numpy()
-    squares = tf.math.unsorted_segment_sum(values ** 2, rows, 10).numpy()
-    velocity, expected = np.zeros_like(start), start.copy()
+
+@pytest.mark.parametrize("name", ["SparseRMSprop", "RMSprop"])
+def test_rmsprop_steps_each_word_once_per_batch_as_keras_2_did(name):
+    """A word's uses in a batch are added up before the step, then plain RMSprop: the sum's
+    square goes into the velocity. Rows the batch did not use stay where they were."""
+    from textrnn_lessons import optimizers
+
+    got = _apply_repeated_rows(getattr(optimizers, name)(learning_rate=0.01))
+    summed = np.zeros_like(TABLE_START)
+    np.add.at(summed, REPEATED_ROWS, REPEATED_VALUES)
+    velocity, expected = np.zeros_like(TABLE_START), TABLE_START.copy()
     for _ in range(2):
-        velocity = 0.9 * velocity + 0.1 * squares
+        velocity = 0.9 * velocity + 0.1 * summed ** 2
         expected -= 0.01 * summed / np.sqrt(velocity + 1e-7)
-    np.testing.assert_allclose(tables["SparseRMSprop"], expected, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
     untouched = [1, 2, 4, 5, 6, 8, 9]
-    np.testing.assert_array_equal(tables["SparseRMSprop"][untouched], start[untouched])
+    np.testing.assert_array_equal(got[untouched], TABLE_START[untouched])
+
+
+@pytest.mark.parametrize("name", ["SparseRMSprop", "RMSprop", "Adam"])
+def test_optimizers_match_the_tutorials_keras_2_on_repeated_words(name):
+    """The same steps as tf_keras (Keras 2, the tutorial's); Keras 3's own optimizers differ."""
+    import tf_keras  # the test extra installs it
+    import keras
+
+    from textrnn_lessons import optimizers
+
+    keras_2 = getattr(tf_keras.optimizers, name.replace("Sparse", ""))(learning_rate=0.01)
+    expected = _apply_repeated_rows(keras_2)
+    ours = _apply_repeated_rows(getattr(optimizers, name)(learning_rate=0.01))
+    np.testing.assert_allclose(ours, expected, rtol=1e-5, atol=1e-6)
+    keras_3 = _apply_repeated_rows(getattr(keras.optimizers, name.replace("Sparse", ""))(
+        learning_rate=0.01))
+    assert not np.allclose(keras_3, expected, atol=1e-4)
+
+
+@pytest.mark.parametrize("number", [2, 3])
+def test_training_follows_the_tutorials_keras_2_step_for_step(number):
+    """Same starting weights, same batches: the package's network and optimizer take the
+    steps the tutorial's Keras 2 code takes (benchmarks/pipeline_speed.py's tutorial side)."""
+    import tf_keras  # the test extra installs it
+
+    from textrnn_lessons.models import build_model, get_approach
+    from textrnn_lessons.training import compile_model
+
+    approach = get_approach(number)
+    rng = np.random.default_rng(0)
+    ids = rng.integers(1, 300, size=(4 * 64, approach.max_tokens)).astype("int32")
+    ids[::2, 30:] = 0  # padding after the text in half the rows
+    labels = rng.integers(0, 4, len(ids))
+    layers = tf_keras.layers
+    tutorial = tf_keras.Sequential([tf_keras.Input((approach.max_tokens,)),
+                                    layers.Embedding(300, approach.embed_len)])
+    rnn = layers.SimpleRNN(approach.units[0])
+    tutorial.add(layers.Bidirectional(rnn) if approach.bidirectional else rnn)
+    tutorial.add(layers.Dense(4, activation="softmax"))
+    tutorial.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy")
+    ours = compile_model(build_model(approach, 300, chains=2))
+    ours.set_weights(tutorial.get_weights())
+    for batch in np.split(np.arange(len(ids)), 4):
+        tutorial.train_on_batch(ids[batch], labels[batch])
+        ours.train_on_batch(ids[batch], labels[batch])
+    for expected, got in zip(tutorial.get_weights(), ours.get_weights()):
+        np.testing.assert_allclose(got, expected, atol=2e-6)
 
 
 def test_sparse_rmsprop_trains_like_keras_rmsprop_on_dense_weights():
@@ -249,6 +301,35 @@ def test_train_picks_the_chains_from_the_length_of_the_run(tmp_path):
     assert model.layers[1].chains == 1
 
 
+@pytest.mark.parametrize("set_before", [None, True, False])
+def test_train_builds_its_steps_without_the_graph_optimizer_and_puts_the_setting_back(set_before):
+    import keras
+    import tensorflow as tf
+
+    from textrnn_lessons.models import build_model, get_approach
+    from textrnn_lessons.training import compile_model, train
+
+    key = "disable_meta_optimizer"
+    if set_before is not None:
+        tf.config.optimizer.set_experimental_options({key: set_before})
+    before = tf.config.optimizer.get_experimental_options().get(key, False)
+    seen = []
+
+    class Watch(keras.callbacks.Callback):
+        def on_train_batch_begin(self, batch, logs=None):
+            seen.append(tf.config.optimizer.get_experimental_options()[key])
+
+    x = np.random.default_rng(0).integers(0, 50, size=(64, 25)).astype("int32")
+    y = np.arange(64, dtype="int32") % 4
+    try:
+        train(compile_model(build_model(get_approach(1), 50)), x, y, x[:8], y[:8], epochs=1,
+              batch_size=32, verbose=0, callbacks=[Watch()])
+        assert seen == [True, True]
+        assert tf.config.optimizer.get_experimental_options().get(key, False) == before
+    finally:
+        tf.config.optimizer.set_experimental_options({key: False})
+
+
 def test_short_sequences_are_unrolled_and_long_ones_are_not():
     from textrnn_lessons.models import UNROLL_MAX_TOKENS, build_model, get_approach
 
@@ -262,17 +343,23 @@ def test_short_sequences_are_unrolled_and_long_ones_are_not():
     assert unrolled(build_model(get_approach(1), 100, unroll=False)) == {False}
 
 
-def test_compile_model_picks_the_row_wise_rmsprop_unless_asked_not_to():
+def test_compile_model_picks_optimizers_that_step_each_word_once(tmp_path):
     import keras
 
+    from textrnn_lessons import optimizers
     from textrnn_lessons.models import build_model, get_approach
-    from textrnn_lessons.optimizers import SparseRMSprop
     from textrnn_lessons.training import compile_model
 
     model = compile_model(build_model(get_approach(1), 50))
-    assert isinstance(model.optimizer, SparseRMSprop)
+    assert type(model.optimizer) is optimizers.SparseRMSprop
     plain = compile_model(build_model(get_approach(1), 50), sparse_updates=False)
-    assert type(plain.optimizer) is keras.optimizers.RMSprop
+    assert type(plain.optimizer) is optimizers.RMSprop
+    adam = compile_model(build_model(get_approach(1), 50), optimizer="Adam")
+    assert type(adam.optimizer) is optimizers.Adam
+    model.train_on_batch(np.ones((2, 25), "int32"), np.array([0, 1]))
+    model.save(tmp_path / "trained.keras")  # a trained model keeps its optimizer
+    assert type(keras.models.load_model(tmp_path / "trained.keras").optimizer) is \
+        optimizers.SparseRMSprop
 
 
 def test_dataset_serves_every_row_once_per_epoch_in_a_seeded_order():
@@ -324,7 +411,7 @@ def test_benchmark_answers_help_without_running_anything():
     assert "--approaches" in done.stdout and "--rows" in done.stdout
 
 
-def test_step_profile_finds_the_products_and_the_compiled_update():
+def test_step_profile_finds_the_products_and_the_embedding_update():
     from textrnn_lessons.config import usable_cpus
     from textrnn_lessons.models import RNN_CHAINS
 
@@ -336,7 +423,8 @@ def test_step_profile_finds_the_products_and_the_compiled_update():
     wall_ms, kinds = step_profile.profile(1, vocabulary=500)
     assert wall_ms > 0
     assert any("MatMul" in kind for kind in kinds)  # oneDNN names it _MklMatMul
-    assert kinds["(XLA-compiled code)"][1] == 1  # the embedding's row update, once a step
+    assert kinds["Unique"][1] == 1  # the embedding's words, summed once a step
+    assert kinds["(XLA-compiled code)"][1] == 1  # the velocity decay, once a step
     chains = min(RNN_CHAINS, usable_cpus())  # a long run's choice, as `train` makes it
     assert kinds["Tanh"][1] == 25 * chains  # 25 steps in each chain, forward
 

@@ -4,6 +4,7 @@ Introduced in notebook 02_single_rnn_25_tokens.
 """
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 
@@ -34,24 +35,23 @@ def compile_model(model, optimizer: str = "rmsprop", learning_rate: float | None
                   steps_per_execution: int = 1):
     """RMSprop (as the tutorial), sparse categorical cross-entropy and accuracy.
 
-    The speed options default to what benchmarks/pipeline_speed.py measured fastest on a
-    CPU: RMSprop updates only the embedding rows a batch used (`sparse_updates`, the one
-    part XLA compiles), and no XLA for the network (`jit_compile`).
+    Both optimizers add up the uses of a word in a batch before stepping its embedding, as
+    the tutorial's Keras 2 did (textrnn_lessons.optimizers says why). The speed options
+    default to what benchmarks/pipeline_speed.py measured fastest on a CPU: RMSprop updates
+    only the embedding rows a batch used (`sparse_updates`), and no XLA (`jit_compile`).
     """
     import keras
+
+    from . import optimizers
 
     key = optimizer.lower()
     if key not in OPTIMIZERS:
         raise ValueError(f"Optimizer must be one of {', '.join(OPTIMIZERS)}, got {optimizer!r}.")
     options = {} if learning_rate is None else {"learning_rate": learning_rate}
-    if key == "rmsprop" and sparse_updates:
-        from .optimizers import SparseRMSprop  # Keras's RMSprop, row-wise for the embedding
-
-        opt = SparseRMSprop(**options)
-    elif key == "rmsprop":
-        opt = keras.optimizers.RMSprop(**options)
+    if key == "rmsprop":
+        opt = (optimizers.SparseRMSprop if sparse_updates else optimizers.RMSprop)(**options)
     else:
-        opt = keras.optimizers.Adam(**options)
+        opt = optimizers.Adam(**options)
     # XLA compilation costs more than it saves for these small RNNs on a CPU.
     model.compile(optimizer=opt, loss="sparse_categorical_crossentropy",
                   metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")],
@@ -82,25 +82,45 @@ def make_dataset(x: np.ndarray, y: np.ndarray, batch_size: int, shuffle: bool, s
     return (batches.repeat() if repeat else batches).prefetch(tf.data.AUTOTUNE)
 
 
+@contextlib.contextmanager
+def graph_optimizer(enabled: bool):
+    """TensorFlow's graph optimiser (grappler) on or off for the functions Keras builds inside.
+
+    Off, an unrolled network's training and validation steps are ready 0.1-0.8 s sooner, and
+    they run as fast (benchmarks/README.md). The setting is the process's; it is put back after.
+    """
+    import tensorflow as tf
+
+    key = "disable_meta_optimizer"
+    before = tf.config.optimizer.get_experimental_options().get(key, False)
+    tf.config.optimizer.set_experimental_options({key: not enabled})
+    try:
+        yield
+    finally:
+        tf.config.optimizer.set_experimental_options({key: before})
+
+
 def train(model, x_train, y_train, x_val, y_val, epochs: int, batch_size: int,
-          callbacks=None, verbose="auto", seed: int = DEFAULT_SEED):
+          callbacks=None, verbose="auto", seed: int = DEFAULT_SEED, optimize_graph: bool = False):
     """Fit with validation on a held-out slice of the training data; returns the History.
 
-    The History gets a `train_seconds` attribute: the wall time of `fit`.
+    The History gets a `train_seconds` attribute: the wall time of `fit`. `optimize_graph`
+    lets TensorFlow's graph optimiser work on the training step first (see `graph_optimizer`).
     """
     steps_per_epoch = math.ceil(len(x_train) / batch_size)
     pick_chains(model, steps_per_epoch * epochs)
     started = time.perf_counter()
-    history = model.fit(
-        # One endless dataset and a step count: given a dataset that ends, Keras makes a new
-        # iterator at each epoch's start and throws away one it made at the previous end,
-        # which stalled every second or third epoch by ~2 s (benchmarks/README.md).
-        make_dataset(x_train, y_train, batch_size, shuffle=True, seed=seed, repeat=True),
-        steps_per_epoch=steps_per_epoch,
-        validation_data=make_dataset(x_val, y_val, batch_size, shuffle=False),
-        epochs=epochs, callbacks=callbacks, verbose=verbose,
-        shuffle=False,  # the tf.data pipeline already shuffles, with a seed
-    )
+    with graph_optimizer(optimize_graph):
+        history = model.fit(
+            # One endless dataset and a step count: given a dataset that ends, Keras makes a new
+            # iterator at each epoch's start and throws away one it made at the previous end,
+            # which stalled every second or third epoch by ~2 s (benchmarks/README.md).
+            make_dataset(x_train, y_train, batch_size, shuffle=True, seed=seed, repeat=True),
+            steps_per_epoch=steps_per_epoch,
+            validation_data=make_dataset(x_val, y_val, batch_size, shuffle=False),
+            epochs=epochs, callbacks=callbacks, verbose=verbose,
+            shuffle=False,  # the tf.data pipeline already shuffles, with a seed
+        )
     history.train_seconds = time.perf_counter() - started
     return history
 
