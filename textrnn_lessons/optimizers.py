@@ -46,19 +46,23 @@ class Adam(_SumsWordUses, keras.optimizers.Adam):
     """keras.optimizers.Adam, stepping each word of an embedding once per batch."""
 
 
-@keras.saving.register_keras_serializable(package="textrnn_lessons")
-class SparseRMSprop(RMSprop):
-    """RMSprop (above) that touches only the embedding rows a batch used."""
+class _RowWiseRMSprop(keras.optimizers.RMSprop):
+    """keras.optimizers.RMSprop whose step for a sparse gradient with one row per word
+    touches only those rows (and the velocity decay)."""
 
     def update_step(self, gradient, variable, learning_rate):
-        """Row-wise step for a sparse (embedding) gradient; RMSprop's own for the rest."""
         if not isinstance(gradient, tf.IndexedSlices) or self.momentum > 0 or self.centered:
             return super().update_step(gradient, variable, learning_rate)
-        gradient = summed_by_word(gradient)
         velocity = self._velocities[self._get_variable_index(variable)]
         _row_update(_tf_variable(variable), _tf_variable(velocity), gradient.indices,
                     tf.cast(gradient.values, variable.dtype),
                     tf.cast(learning_rate, variable.dtype), self.rho, self.epsilon)
+
+
+@keras.saving.register_keras_serializable(package="textrnn_lessons")
+class SparseRMSprop(_SumsWordUses, _RowWiseRMSprop):
+    """RMSprop stepping each word once per batch (as above), touching only the embedding rows
+    a batch used."""
 
 
 def _tf_variable(variable):
