@@ -141,11 +141,11 @@ def child_ours(approach_number: int, data_dir: Path, epochs: int, seed: int,
 
     from textrnn_lessons.config import get_preset
     from textrnn_lessons.data import load_ag_news
-    from textrnn_lessons.evaluate import evaluate
+    from textrnn_lessons.evaluation import evaluate
     from textrnn_lessons.models import build_model, get_approach
     from textrnn_lessons.pipeline import vectorize_splits
     from textrnn_lessons.training import compile_model, set_seed, train
-    from textrnn_lessons.vectorize import build_vectorizer, vocabulary_size
+    from textrnn_lessons.vectorizer import build_vectorizer, vocabulary_size
 
     approach = get_approach(approach_number)
     if options.get("approach"):

@@ -8,7 +8,7 @@ import pytest
 
 from textrnn_lessons.explain import (MAX_WORDS, _each_text_once, explain_prediction, lesson_example,
                                     model_words)
-from textrnn_lessons.vectorize import worked_example
+from textrnn_lessons.vectorizer import worked_example
 
 SAMPLES = 200
 

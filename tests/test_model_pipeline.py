@@ -8,7 +8,7 @@ import pytest
 
 from textrnn_lessons.models import APPROACHES, Approach, build_model, get_approach
 from .conftest import MINI
-from textrnn_lessons.vectorize import (UNKNOWN_INDEX, build_vectorizer, vectorize, vocabulary_size,
+from textrnn_lessons.vectorizer import (UNKNOWN_INDEX, build_vectorizer, vectorize, vocabulary_size,
                                        worked_example)
 
 
@@ -106,7 +106,7 @@ def test_plots_are_figures(trained_smoke):
     import matplotlib
 
     matplotlib.use("Agg")
-    from textrnn_lessons.evaluate import plot_confusion_matrix
+    from textrnn_lessons.evaluation import plot_confusion_matrix
     from textrnn_lessons.training import plot_history
 
     assert len(plot_history(trained_smoke.history).axes) == 2
@@ -117,8 +117,8 @@ def test_plots_are_figures(trained_smoke):
 def test_package_exports_functions_not_modules_of_the_same_name():
     import types
 
-    import textrnn_lessons.evaluate  # noqa: F401 - importing the submodules must not shadow
-    import textrnn_lessons.vectorize  # noqa: F401
+    import textrnn_lessons.evaluation  # noqa: F401 - importing the submodules must not shadow
+    import textrnn_lessons.vectorizer  # noqa: F401
     from textrnn_lessons import evaluate, vectorize
 
     assert not isinstance(vectorize, types.ModuleType) and callable(vectorize)

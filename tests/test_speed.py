@@ -14,7 +14,7 @@ import pytest
 
 from .conftest import MINI, REPO
 
-vectorize_module = importlib.import_module("textrnn_lessons.vectorize")
+vectorize_module = importlib.import_module("textrnn_lessons.vectorizer")
 
 
 @pytest.fixture(scope="module")

@@ -21,12 +21,12 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "Preset": "config", "PRESETS": "config", "get_preset": "config", "results_path": "config",
     "CLASS_NAMES": "data", "DataError": "data", "load_ag_news": "data", "download_ag_news": "data",
-    "build_vectorizer": "vectorize", "vectorize": "vectorize", "vocabulary_size": "vectorize",
-    "worked_example": "vectorize",
+    "build_vectorizer": "vectorizer", "vectorize": "vectorizer", "vocabulary_size": "vectorizer",
+    "worked_example": "vectorizer",
     "Approach": "models", "APPROACHES": "models", "get_approach": "models", "build_model": "models",
     "set_seed": "training", "compile_model": "training", "train": "training",
     "plot_history": "training",
-    "evaluate": "evaluate", "plot_confusion_matrix": "evaluate",
+    "evaluate": "evaluation", "plot_confusion_matrix": "evaluation",
     "TextPredictor": "predictor",
     "vectorize_splits": "pipeline", "run_approach": "pipeline",
     "append_run": "results", "read_runs": "results", "comparison_table": "results",
@@ -35,12 +35,6 @@ _EXPORTS = {
     "ApproachPanel": "widgets", "ComparisonView": "widgets",
 }
 __all__ = sorted(_EXPORTS)
-
-# `vectorize` and `evaluate` are both a module and the function it defines. Importing a submodule
-# sets the package attribute to the module, so bind the functions now (neither module imports
-# TensorFlow at load time), before anything else can import the submodules.
-from .evaluate import evaluate  # noqa: E402
-from .vectorize import vectorize  # noqa: E402
 
 
 def __getattr__(name):

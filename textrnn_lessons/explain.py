@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .vectorize import PUNCTUATION, UNKNOWN_INDEX
+from .vectorizer import PUNCTUATION, UNKNOWN_INDEX
 
 DEFAULT_SAMPLES = 5_000
 #: Longer texts are cut to their first MAX_WORDS words before LIME perturbs them: ten times the
@@ -220,7 +220,7 @@ def _word_marks(predictor, lime_explanation) -> tuple[dict[str, str], list[str]]
     max_tokens = getattr(predictor, "max_tokens", None)
     if vectorizer is None:
         return {}, []
-    from .vectorize import vectorize
+    from .vectorizer import vectorize
 
     indexed = lime_explanation.domain_mapper.indexed_string
     words = list(indexed.inverse_vocab)  # distinct words, in order of first appearance

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .vectorize import LONGEST_SEQUENCE, PUNCTUATION, standardize_function
+from .vectorizer import LONGEST_SEQUENCE, PUNCTUATION, standardize_function
 
 _PUNCTUATION = re.compile(PUNCTUATION)
 
@@ -314,7 +314,7 @@ def train_missing_approaches(data) -> list[int]:
     """
     from .models import APPROACHES
     from .pipeline import run_approach
-    from .vectorize import build_vectorizer
+    from .vectorizer import build_vectorizer
 
     done = {r["approach"] for r in _runs_for(data)}
     missing = [a for a in APPROACHES if a.number not in done]
@@ -424,7 +424,7 @@ class Experiments:
 
     def _vectorizer(self, max_tokens: int):
         """A vocabulary fitted once, with sequences long enough for `max_tokens`."""
-        from .vectorize import build_vectorizer
+        from .vectorizer import build_vectorizer
 
         length = max(LONGEST_SEQUENCE, max_tokens)
         if length not in self._vectorizers:

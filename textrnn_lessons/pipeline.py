@@ -27,7 +27,7 @@ def vectorize_splits(vectorizer, data: AGNews, max_tokens: int) -> Arrays:
     The vectorizer remembers the three splits, so running another approach with the same
     vectorizer (the CLI's `reproduce`, the widgets) slices them instead of vectorizing again.
     """
-    from .vectorize import vectorize
+    from .vectorizer import vectorize
 
     return Arrays(*(vectorize(vectorizer, split.texts, max_tokens, remember=True)
                     for split in (data.train, data.validation, data.test)))
@@ -50,12 +50,12 @@ def run_approach(approach: Approach, data: AGNews, vectorizer=None, *, epochs: i
                  learning_rate: float | None = None, seed: int = 42, callbacks=None,
                  verbose="auto", log: bool = True) -> RunResult:
     """Train and evaluate one approach on `data` with its preset's settings, and log the run."""
-    from .evaluate import evaluate
+    from .evaluation import evaluate
     from .models import build_model
     from .predictor import TextPredictor
     from .results import append_run, make_record
     from .training import compile_model, set_seed, train
-    from .vectorize import LONGEST_SEQUENCE, build_vectorizer, vocabulary_size
+    from .vectorizer import LONGEST_SEQUENCE, build_vectorizer, vocabulary_size
 
     preset = data.preset
     epochs = epochs or preset.epochs

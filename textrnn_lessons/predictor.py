@@ -31,7 +31,7 @@ class TextPredictor:
 
     def __call__(self, texts) -> np.ndarray:
         """Probabilities of shape (len(texts), 4)."""
-        from .vectorize import vectorize
+        from .vectorizer import vectorize
 
         texts = [texts] if isinstance(texts, str) else list(texts)
         if not texts:

@@ -15,11 +15,11 @@ def reproduce(preset: Preset, data_dir, out: Path) -> Path:
     import pandas as pd
 
     from .data import load_ag_news
-    from .evaluate import plot_confusion_matrix
+    from .evaluation import plot_confusion_matrix
     from .models import APPROACHES
     from .pipeline import run_approach
     from .training import plot_history
-    from .vectorize import build_vectorizer
+    from .vectorizer import build_vectorizer
 
     out.mkdir(parents=True, exist_ok=True)
     data = load_ag_news(preset, data_dir)

@@ -421,7 +421,7 @@ class ApproachPanel:
     def _prepare(self, preset: str, max_tokens: int):
         """The preset's data and a vectorizer long enough for `max_tokens`, loaded once per panel."""
         from .data import load_ag_news
-        from .vectorize import LONGEST_SEQUENCE, build_vectorizer
+        from .vectorizer import LONGEST_SEQUENCE, build_vectorizer
 
         with self._load_lock:
             if preset not in self._data:

@@ -355,7 +355,7 @@ def approach_notebook(approach) -> list[tuple[str, str]]:
                                          compile_model, explain_prediction, get_approach,
                                          lesson_example, load_ag_news, plot_history, set_seed, train,
                                          vectorize_splits, vocabulary_size)
-            from textrnn_lessons.evaluate import evaluate, plot_confusion_matrix
+            from textrnn_lessons.evaluation import evaluate, plot_confusion_matrix
             from textrnn_lessons.lesson import log_run, parameter_breakdown, window_summary{', seed_comparison, shared_top_words' if n == 1 else ''}
 
             approach = get_approach({n})
@@ -631,7 +631,7 @@ PREPARE_DATA = [
         import numpy as np
 
         from textrnn_lessons import build_vectorizer, load_ag_news, vocabulary_size, worked_example
-        from textrnn_lessons.vectorize import vectorize
+        from textrnn_lessons.vectorizer import vectorize
         from textrnn_lessons.lesson import (TOY_SENTENCE, class_balance, count_tokens, plot_token_lengths,
                                             sample_articles, show_vocabulary, token_coverage, toy_vectorizer,
                                             unseen_test_words)"""),
