@@ -1,4 +1,4 @@
-"""Test-set metrics and the normalized confusion-matrix plot.
+"""Test-set metrics: accuracy, the per-topic report and the confusion matrix.
 
 Introduced in notebook 02_single_rnn_25_tokens.
 """
@@ -39,19 +39,3 @@ def evaluate(model, x_test: np.ndarray, y_test: np.ndarray, class_names, batch_s
         confusion=confusion_matrix(y_test, y_pred, labels=labels),
         y_true=np.asarray(y_test), y_pred=np.asarray(y_pred), class_names=tuple(class_names),
     )
-
-
-def plot_confusion_matrix(evaluation: Evaluation, title: str = "Confusion Matrix"):
-    """The tutorial's normalized confusion-matrix plot (scikit-plots); returns the figure."""
-    import matplotlib.pyplot as plt
-    import scikitplot as skplt
-
-    names = evaluation.class_names
-    ax = skplt.metrics.plot_confusion_matrix(
-        [names[i] for i in evaluation.y_true], [names[i] for i in evaluation.y_pred],
-        labels=list(names), normalize=True, title=title, cmap="Blues", hide_zeros=True,
-        figsize=(5, 5),
-    )
-    plt.setp(ax.get_xticklabels(), rotation=90)
-    ax.figure.tight_layout()
-    return ax.figure

@@ -1,17 +1,17 @@
-"""keras.layers.SimpleRNN, with its input weights applied once per sequence instead of once per step.
+"""A SimpleRNN layer that applies its input weights once per sequence, not once per step.
 
-Introduced in notebook 02_single_rnn_25_tokens, through `build_model`. A SimpleRNN step
-computes tanh(x_t W + b + h_(t-1) U). Keras multiplies every x_t by W inside the loop, one
-small matrix product per word; here all the x_t W + b of a batch are one large product before
-the loop, which then only does h U. Same weights, same initialisation, same numbers (up to
-float rounding; tests/test_speed.py checks outputs and gradients against Keras's layer, with
-and without a padding mask). When unrolled it also skips Keras's transposes to time-major
-order. Used for unrolled layers without dropout; anything else runs Keras's own code.
+Speed-up measure 1 of `textrnn_lessons.speedups` (the lessons meet it in notebook
+02_single_rnn_25_tokens). A SimpleRNN step computes tanh(x_t W + b + h_(t-1) U). Keras
+multiplies every x_t by W inside its loop, one small matrix product per word; here all the
+x_t W + b of a batch are one large product before the loop, which then only does h U. Same
+weights, same initialisation, same numbers up to float rounding (tests/test_speedups.py checks
+outputs and gradients against keras.layers.SimpleRNN, with and without a padding mask). The
+steps are written out (unrolled), and Keras's transposes to time-major order are skipped. Only
+for unrolled layers without dropout; anything else runs Keras's own code.
 
-It can also cut the batch into `chains`: slices that each step through time on their own, so
-a one-directional layer keeps two cores busy (`train` picks one chain per core for runs long
-enough to repay the bigger graph; see models.pick_chains).
-benchmarks/README.md has the measurements.
+It can also cut the batch into `chains`: slices that each step through time on their own, so a
+one-directional layer keeps two cores busy. `pick_chains` chooses one chain per core for runs
+long enough to repay the bigger graph. benchmarks/README.md has the measurements.
 
 Imported lazily: it needs Keras and TensorFlow.
 """
@@ -21,15 +21,23 @@ import keras
 import tensorflow as tf
 from keras import ops
 
+from ..config import usable_cpus
+
+#: Most slices of a batch a one-directional layer steps through side by side, one per core.
+RNN_CHAINS = 2
+#: Training steps from which those chains repay their bigger graph (benchmarks/README.md:
+#: approach 4 at batch 256 builds its first step 0.9 s slower, then saves 4.9 ms a step).
+CHAINS_MIN_STEPS = 200
+
 
 @keras.saving.register_keras_serializable(package="textrnn_lessons")
-class SimpleRNN(keras.layers.SimpleRNN):
+class ProjectedSimpleRNN(keras.layers.SimpleRNN):
     """keras.layers.SimpleRNN that projects the whole input sequence in one product.
 
     `chains` > 1 cuts the batch into that many slices, each with its own projection and chain
     of steps, so that TensorFlow can run them on separate cores (a step is a product too small
-    to share out). It changes only the speed. None means one, unless
-    `textrnn_lessons.models.pick_chains` decides otherwise before training.
+    to share out). It changes only the speed. None means one, unless `pick_chains` decides
+    otherwise before training.
     """
 
     def __init__(self, units, chains: int | None = None, **kwargs):
@@ -89,3 +97,16 @@ class SimpleRNN(keras.layers.SimpleRNN):
         last = outputs[-1]
         sequence = ops.stack(outputs, axis=1) if self.return_sequences else last[:, None, :]
         return last, sequence, state
+
+
+def pick_chains(model, steps: int) -> None:
+    """Before training: one chain of steps per core for each one-directional layer left to
+    choose (chains=None), if the run is long enough to repay the bigger graph.
+
+    A bidirectional layer keeps one chain per direction: its two directions already keep two
+    cores busy.
+    """
+    chains = min(RNN_CHAINS, usable_cpus()) if steps >= CHAINS_MIN_STEPS else 1
+    for layer in model.layers:
+        if isinstance(layer, ProjectedSimpleRNN) and layer.chains is None:
+            layer.chains = chains

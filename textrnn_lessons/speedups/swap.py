@@ -1,0 +1,91 @@
+"""Rebuild a learner's Sequential model with the faster layers, optimizer and `fit`.
+
+The work behind `speedups.apply`. Layers that have no faster twin are reused as they are (the
+new model shares them); each SimpleRNN is rebuilt as a ProjectedSimpleRNN with the same
+settings and weights. Imported lazily: it needs Keras.
+"""
+from __future__ import annotations
+
+import keras
+
+from . import UNROLL_MAX_TOKENS
+from .fit import FastSequential
+from .optimizers import faster_optimizer
+from .rnn import ProjectedSimpleRNN
+
+_HEADER = ("Speed-ups on (textrnn_lessons.speedups): the same weights and arithmetic, faster "
+           "on a CPU; tests/test_speedups.py compares each with stock Keras.")
+_FOOTER = "Switch them off with speedups.apply(model, enabled=False)."
+
+
+def faster_model(model) -> tuple[object, list[str]]:
+    """(the faster model, lines saying what changed); `model` itself when nothing applies."""
+    reason = _unsupported(model)
+    if reason:
+        return model, [f"Speed-ups not applied: {reason} The model trains on stock Keras."]
+    inputs = model.inputs[0]
+    fast = FastSequential(name=model.name)
+    fast.add(keras.Input(shape=tuple(inputs.shape[1:]), dtype=inputs.dtype, name=_input_name(model)))
+    lines = [_HEADER, f"  model: {type(model).__name__} -> FastSequential (fit feeds arrays "
+                      "through a faster tf.data pipeline)"]
+    steps = inputs.shape[1]
+    for layer in model.layers:
+        twin = _faster_layer(layer, steps)
+        fast.add(twin)
+        if twin is not layer:
+            twin.set_weights(layer.get_weights())
+            lines.append(f"  {layer.name}: {_kind(layer)} -> {_kind(twin)} (input weights applied "
+                         "once per sequence, steps unrolled)")
+    if model.compiled:
+        config = keras.saving.deserialize_keras_object(model.get_compile_config())
+        optimizer = config["optimizer"]
+        config["optimizer"] = faster_optimizer(optimizer)
+        fast.compile(**config)
+        if config["optimizer"] is not optimizer:
+            lines.append(f"  optimizer: {type(optimizer).__name__} -> "
+                         f"{type(config['optimizer']).__name__} (steps only the embedding rows "
+                         "a batch used)")
+    return fast, lines + [_FOOTER]
+
+
+def _unsupported(model) -> str | None:
+    """Why `model` cannot be made faster, as a sentence; None when it can."""
+    if isinstance(model, FastSequential):
+        return "this model is already a FastSequential."
+    if type(model) is not keras.Sequential:
+        return f"they work on keras.Sequential models, and this is a {type(model).__name__}."
+    if not model.built or not model.inputs:
+        return ("the model does not know its input shape yet: start the Sequential with "
+                "keras.Input(shape=(max_tokens,), dtype=\"int32\").")
+    return None
+
+
+def _input_name(model) -> str | None:
+    layer = getattr(model.inputs[0], "_keras_history", [None])[0]
+    return getattr(layer, "name", None)
+
+
+def _faster_layer(layer, steps):
+    """A ProjectedSimpleRNN (or Bidirectional of one) for a plain SimpleRNN; else `layer`."""
+    if isinstance(layer, keras.layers.Bidirectional) and _plain_rnn(layer.forward_layer, steps):
+        return keras.layers.Bidirectional(_projected(layer.forward_layer),
+                                          merge_mode=layer.merge_mode, name=layer.name)
+    if _plain_rnn(layer, steps):
+        return _projected(layer)
+    return layer
+
+
+def _plain_rnn(layer, steps) -> bool:
+    """A stock SimpleRNN the projected layer computes exactly: no dropout, short enough."""
+    return (type(layer) is keras.layers.SimpleRNN and not layer.cell.dropout
+            and not layer.cell.recurrent_dropout and steps is not None
+            and steps <= UNROLL_MAX_TOKENS and not layer.go_backwards)
+
+
+def _projected(layer) -> ProjectedSimpleRNN:
+    return ProjectedSimpleRNN.from_config({**layer.get_config(), "unroll": True})
+
+
+def _kind(layer) -> str:
+    inner = getattr(layer, "forward_layer", None)
+    return f"Bidirectional({type(inner).__name__})" if inner else type(layer).__name__

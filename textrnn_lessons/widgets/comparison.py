@@ -1,0 +1,73 @@
+"""`ComparisonView`: every logged run in one table and one chart, beside the tutorial's figures.
+
+Introduced in notebook 07_results_and_next_steps; also in the Voilà app under the panel.
+"""
+from __future__ import annotations
+
+import html
+import threading
+
+import ipywidgets as w
+
+from ..config import PRESETS
+from ..plots import comparison_figure
+from .outputs import new_figure, png_output
+
+ALL_PRESETS = "all presets"
+
+
+class ComparisonView:
+    """The results log as a table and a chart. Pass panels (or call `follow`) to refresh it
+    whenever one of them logs a run."""
+
+    def __init__(self, *panels):
+        self.refresh_button = w.Button(description="Refresh", icon="refresh")
+        self.preset = w.Dropdown(options=[ALL_PRESETS, *PRESETS], value=ALL_PRESETS,
+                                 description="Show")
+        self.message = w.HTML(value="")
+        self.chart_output = w.Output()
+        self.table = w.HTML(value="", layout=w.Layout(max_height="24em", overflow="auto"))
+        for name, widget in (("refresh", self.refresh_button), ("comparison-preset", self.preset),
+                             ("comparison-message", self.message),
+                             ("comparison-chart", self.chart_output),
+                             ("comparison-table", self.table)):
+            widget.add_class("textrnn-" + name)
+        self.widget = w.VBox([w.HBox([self.refresh_button, self.preset]), self.message,
+                              self.chart_output, self.table])
+        self.widget.add_class("textrnn-comparison")
+        self.refresh_button.on_click(lambda button: self.refresh())
+        self.preset.observe(lambda change: self.refresh(), names="value")
+        self._lock = threading.Lock()
+        for panel in panels:
+            self.follow(panel)
+        self.refresh()
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def follow(self, panel) -> "ComparisonView":
+        """Refresh this view whenever `panel` adds a run to the log."""
+        panel.on_run_finished(lambda result: self.refresh())
+        return self
+
+    def refresh(self) -> None:
+        """Re-read the results log and redraw the table and the chart."""
+        from ..results import comparison_table, tutorial_table
+
+        with self._lock:
+            try:
+                table = comparison_table()
+            except ValueError as error:  # a damaged log line: the sentence says how to fix it
+                self.message.value = f'<span style="color:#b00020">{html.escape(str(error))}</span>'
+                return
+            if self.preset.value != ALL_PRESETS:
+                table = table[table["preset"] == self.preset.value].reset_index(drop=True)
+            if table.empty:
+                self.message.value = ("No runs logged yet; train an approach and refresh. "
+                                      "The tutorial's published accuracies:")
+                self.table.value = tutorial_table().to_html(index=False)
+            else:
+                self.message.value = f"{len(table)} run(s), newest first."
+                self.table.value = table.to_html(index=False, na_rep="")
+            figure = comparison_figure(table, figure=new_figure())
+            self.chart_output.outputs = (png_output(figure, "comparison chart"),)
