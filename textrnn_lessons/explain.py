@@ -10,24 +10,20 @@ weights are the word scores shown here.
 from __future__ import annotations
 
 import html
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from .vectorizer import PUNCTUATION, UNKNOWN_INDEX
+from .text import WORD as _WORD
+from .text import words as model_words
+from .vectorizer import UNKNOWN_INDEX
 
 DEFAULT_SAMPLES = 5_000
 #: Longer texts are cut to their first MAX_WORDS words before LIME perturbs them: ten times the
 #: longest window of the five approaches, and LIME's cost grows with every word.
 MAX_WORDS = 500
 MIN_SAMPLES = 10
-
-# A word, as the model's vectorizer sees it: a run of characters that are neither spaces nor
-# punctuation ("(Reuters)" -> "Reuters", "U.S." -> "U", "S"). Each such word becomes exactly
-# one model token, so hiding it hides that token and nothing else.
-_WORD = re.compile(rf"[^\s{PUNCTUATION[1:-1]}]+")  # PUNCTUATION[1:-1]: the characters in its [...]
 
 
 def lesson_example(data, seed: int = 1) -> tuple[str, int]:
@@ -37,11 +33,6 @@ def lesson_example(data, seed: int = 1) -> tuple[str, int]:
         raise ValueError(f"The test split has {count} article(s); picking an example needs at least 2.")
     index = np.random.RandomState(seed).randint(1, count)
     return data.test.texts[index], int(data.test.labels[index])
-
-
-def model_words(text: str) -> list[str]:
-    """The words of `text` in order, split the way the model's vectorizer splits them."""
-    return _WORD.findall(text)
 
 
 @dataclass
