@@ -74,16 +74,21 @@ def differences(model, approach: Approach | int, vocab_size: int) -> list[str]:
     return problems
 
 
-def check_model(model, approach: Approach | int, vocab_size: int) -> bool:
-    """Print whether `model` is the approach's network, and what to change if not (03-06)."""
+def check_model(model, approach: Approach | int, vocab_size: int):
+    """Say whether `model` is the approach's network, and what to change if not (03-06)."""
+    from .exercises import not_yet, right
+
+    if model is Ellipsis or model is None:
+        return not_yet("replace the ... with your keras.Sequential([...]), then run the cell "
+                       "again.")
+    if not hasattr(model, "layers"):
+        return not_yet(f"check_model needs a Keras model; got {type(model).__name__}.")
     problems = differences(model, approach, vocab_size)
     label = (get_approach(approach) if isinstance(approach, int) else approach).label
     if not problems:
-        print(f"Right: layer for layer, this is {label}, with the tutorial's output shapes "
-              "and parameter counts.")
-        return True
-    print("Not yet:\n- " + "\n- ".join(problems))
-    return False
+        return right(f"layer for layer, this is {label}, with the tutorial's output shapes and "
+                     "parameter counts.")
+    return not_yet("\n- " + "\n- ".join(problems))
 
 
 def _kind_hint(mine, wanted) -> str:
