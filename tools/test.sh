@@ -10,5 +10,6 @@ python3 -m venv .venv
 if [ -x .ci/e2e-setup ] || [ -f .ci/e2e-setup ]; then
   bash .ci/e2e-setup   # Debian's chromium and Playwright for tests/e2e (needs root or sudo)
 fi
+if [ -f .ci/room-setup ]; then bash .ci/room-setup; fi   # configurable-http-proxy for tests/test_room.py
 export TEXTRNN_LESSONS_DATA="${TEXTRNN_LESSONS_DATA:-../shared/ag_news/mini}"
 exec .venv/bin/python -m pytest "$@"
