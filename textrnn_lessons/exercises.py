@@ -191,3 +191,28 @@ def check_accuracy_from_confusion(answer, evaluation) -> Verdict:
                     f"{accuracy:.2f} %.", hints,
                     "add up the diagonal (correct answers) and divide by all test articles.",
                     tolerance=0.05)
+
+
+# --- 07_results_and_next_steps -----------------------------------------------------------------
+
+def check_choice(lab, choice) -> Verdict:
+    """07, exercise 2: the design to test, chosen on validation by the seed-spread rule."""
+    if choice is Ellipsis or choice is None:
+        return not_yet("replace the ... with the name of an experiment, in quotes.")
+    if choice not in lab.done:
+        return not_yet(f"{choice!r} is not one of the experiments: "
+                       f"{', '.join(map(repr, lab.done))}.")
+    pick = lab.recommend()
+    if choice == pick:
+        return right(f"{pick!r}: " + ("the best mean among the designs really better than the "
+                                      "baseline." if pick != next(iter(lab.done)) else
+                                      "no design beat the baseline by more than the seed "
+                                      "spread, so keep the simplest."))
+    from .experiments import verdict
+
+    found = verdict(lab.done[choice], next(iter(lab.done.values())))
+    if found != "better":
+        return not_yet(f"{choice!r} is not really better than the baseline ({found}): its lead, "
+                       "if any, is inside the seed spread.")
+    return not_yet(f"{choice!r} is really better than the baseline, but {pick!r} is better "
+                   "still on validation.")

@@ -62,6 +62,10 @@ class Experiments:
 
     def predict(self, name: str, expected: str) -> None:
         """Write down what you expect an experiment to do, before you run it."""
+        if expected is Ellipsis:
+            print(f"No prediction for {name!r} yet: replace the ... with "
+                  f"{', '.join(map(repr, VERDICTS))}.")
+            return
         if expected not in VERDICTS:
             raise ValueError(f"Predict one of {', '.join(map(repr, VERDICTS))}; got {expected!r}.")
         if name in self.done:
@@ -116,6 +120,13 @@ class Experiments:
                 for e in self.done.values()]
         return friendly(pd.DataFrame(rows), decimals={"seconds per run": 1},
                         left=("experiment", "design", "verdict", "you predicted"))
+
+    def recommend(self) -> str:
+        """The rule's pick: the best mean among experiments really better than the baseline,
+        else the baseline itself."""
+        baseline = next(iter(self.done.values()))
+        better = [e for e in self.done.values() if verdict(e, baseline) == "better"]
+        return max(better, key=lambda e: e.mean).name if better else baseline.name
 
     def final_test(self, name: str):
         """Train the chosen experiment once more (first seed), test it once, and log it."""

@@ -27,7 +27,17 @@ class _RowWiseRMSprop(keras.optimizers.RMSprop):
         velocity = self._velocities[self._get_variable_index(variable)]
         _row_update(_tf_variable(variable), _tf_variable(velocity), gradient.indices,
                     tf.cast(gradient.values, variable.dtype),
-                    tf.cast(learning_rate, variable.dtype), self.rho, self.epsilon)
+                    tf.cast(learning_rate, variable.dtype), self.rho, self.epsilon,
+                    self._decay_function())
+
+    def _decay_function(self):
+        """The velocity decay, compiled by XLA, one per optimizer: a function shared by all
+        optimizers would keep calling the variables of the first, after it is gone."""
+        decay = getattr(self, "_xla_decay", None)
+        if decay is None:
+            decay = tf.function(_decay, jit_compile=True)
+            object.__setattr__(self, "_xla_decay", decay)
+        return decay
 
 
 @keras.saving.register_keras_serializable(package="textrnn_lessons")
@@ -48,10 +58,10 @@ def _tf_variable(variable):
     return variable.value if isinstance(variable, keras.Variable) else variable
 
 
-def _row_update(variable, velocity, rows, values, learning_rate, rho, epsilon):
+def _row_update(variable, velocity, rows, values, learning_rate, rho, epsilon, decay):
     """RMSprop for the rows a batch used (each row once). Every row's velocity decays, as
-    in Keras; only the used rows gain a square and take a step."""
-    _decay(velocity, rho)
+    in Keras (`decay`); only the used rows gain a square and take a step."""
+    decay(velocity, rho)
     # Plain TensorFlow operations: the number of rows changes with every batch, and XLA
     # would compile anew for each new shape.
     velocity.scatter_add(tf.IndexedSlices((1 - rho) * tf.square(values), rows))
@@ -59,7 +69,6 @@ def _row_update(variable, velocity, rows, values, learning_rate, rho, epsilon):
     variable.scatter_sub(tf.IndexedSlices(learning_rate * values * scale, rows))
 
 
-@tf.function(jit_compile=True)
 def _decay(velocity, rho):
     """The whole table's velocity times rho: one pass over it when XLA compiles it (its
     shape never changes), against two as TensorFlow operations (benchmarks/README.md)."""
