@@ -51,10 +51,19 @@ PRESETS: dict[str, Preset] = {
     "full": Preset(
         name="full", train_size=None, test_size=None, epochs=5, batch_size=512,
         lime_samples=5_000,
-        description="the tutorial's protocol: all 120,000/7,600 articles, 5 epochs, batch 512",
+        description="the tutorial's data and training: 108,000 of the 120,000 training articles "
+        "(all of them under the tutorial protocol), all 7,600 test articles, 5 epochs, batch 512",
     ),
 }
 DEFAULT_PRESET = "workshop"
+
+PROTOCOL_ENV = "TEXTRNN_LESSONS_PROTOCOL"
+#: How data is split and the vocabulary fitted. "clean" (the default, and the lessons'): the
+#: vocabulary sees training text only, and validation is a tenth held out of the training
+#: articles. "tutorial": the tutorial's leaky protocol, to compare like for like with its
+#: figures: vocabulary fitted on training and test text, every training article trained on,
+#: the test set used as validation data.
+PROTOCOLS = ("clean", "tutorial")
 
 
 def get_preset(name: str | Preset | None = None) -> Preset:
@@ -69,6 +78,15 @@ def get_preset(name: str | Preset | None = None) -> Preset:
             f"Unknown preset {chosen!r}. Choose one of {', '.join(PRESETS)} "
             f"(by argument or by setting {PRESET_ENV})."
         ) from None
+
+
+def get_protocol(name: str | None = None) -> str:
+    """Resolve a protocol from an argument, then $TEXTRNN_LESSONS_PROTOCOL, then "clean"."""
+    chosen = (name or os.environ.get(PROTOCOL_ENV) or "clean").strip().lower()
+    if chosen not in PROTOCOLS:
+        raise ValueError(f"Unknown protocol {chosen!r}. Choose \"clean\" (the lessons') or "
+                         f"\"tutorial\" (the tutorial's leaky one), by argument or {PROTOCOL_ENV}.")
+    return chosen
 
 
 def cache_dir() -> Path:
