@@ -160,15 +160,21 @@ def check_layer_count(answer, approach: int, layer: int) -> Verdict:
     inputs = design.embed_len if layer == 1 else width * design.units[layer - 2]
     units = design.units[layer - 1]
     one = _rnn_params(units, inputs)
-    below = design.units[layer - 2] if layer > 1 else design.embed_len
+    formula = f"{units} x ({inputs} + {units} + 1)"
+    hints = {width * _rnn_params(units, design.embed_len): "this layer reads the layer below it "
+             f"({inputs} numbers per step), not the embedding."}
+    if width == 2:
+        below = design.units[layer - 2] if layer > 1 else design.embed_len
+        hints[_rnn_params(units, below)] = ("a bidirectional layer holds two complete recurrent "
+                                            "layers, and the layer below passes on both "
+                                            f"directions: {inputs} numbers per step.")
+        hints[2 * _rnn_params(units, below)] = ("the layer below is bidirectional: it passes on "
+                                                f"both directions, {inputs} numbers per step.")
+        hints[one] = "a bidirectional layer holds two complete recurrent layers."
     return _verdict(answer, width * one,
-                    f"{width} x {units} x ({inputs} + {units} + 1) = {width * one:,}.",
-                    {one: "a bidirectional layer holds two complete recurrent layers.",
-                     width * _rnn_params(units, design.embed_len): "this layer reads the layer "
-                     f"below it ({inputs} numbers per step), not the embedding.",
-                     width * _rnn_params(units, below): "the layer below is bidirectional: it "
-                     f"passes on both directions, {inputs} numbers per step."},
-                    "units x (inputs per step + units + 1), once per direction.")
+                    f"{'2 directions x ' if width == 2 else ''}{formula} = {width * one:,}.",
+                    hints, "units x (numbers read per step + units + 1)"
+                    + (", once for each direction." if width == 2 else "."))
 
 
 def check_no_new_weights(answer) -> Verdict:
