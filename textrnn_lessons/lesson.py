@@ -18,28 +18,43 @@ from .vectorizer import LONGEST_SEQUENCE
 #: The toy vocabulary of notebook 01: a handful of words, so every index is easy to follow.
 TOY_VOCABULARY = ("the", "market", "stocks", "rally", "as", "will", "team", "wins")
 TOY_SENTENCE = "Stocks rally as the market cheers, but will the rally last?"
-#: Markup the AG News files kept from the web pages they were scraped from (notebook 01).
-MARKUP = {"#39;": "an apostrophe", "&lt;": "<", "&gt;": ">", "quot;": "a quotation mark",
-          "&amp;": "&"}
+#: Articles in the canonical AG News files, which a preset of "all" reads (notebook 00).
+CANONICAL_ARTICLES = {"train": 120_000, "test": 7_600}
+#: Markup the AG News files kept from the web pages they were gathered from (notebook 01):
+#: (as written, a pattern that finds it, what it stands for, an example from the articles).
+MARKUP = (
+    ("#39;", r"#39;", "an apostrophe", "company #39;s"),
+    ("quot;", r"(?<![A-Za-z])quot;", "a quotation mark", "quot;foolish quot;"),
+    ("&lt; &gt;", r"(?<![A-Za-z])[lg]t;", "< and >, around HTML tags", "&lt;b&gt;...&lt;/b&gt;"),
+    ("amp;", r"(?<![A-Za-z])amp;", "an ampersand, &", "AT amp;T"),
+    ("#36;", r"#36;", "a dollar sign", "#36;10 million"),
+    ("#151; ...", r"#(?!39;|36;)\d+;", "other characters (#151; a dash)", "knee #151; another"),
+)
 
 
 # --- 00_start_here -----------------------------------------------------------------------------
 
 def preset_table():
-    """The three presets side by side (notebook 00_start_here)."""
+    """The three presets side by side, as the lessons use them (notebook 00_start_here).
+
+    The training articles are the pool drawn from train.csv; each lesson holds a tenth of it
+    out for validation (00's first exercise works out the rest).
+    """
     import pandas as pd
 
     from .config import PRESETS
 
-    def size(n):
-        return "all" if n is None else f"{n:,}"
+    def size(n, whole):
+        return f"all ({whole:,})" if n is None else f"{n:,}"
 
-    return pd.DataFrame([
-        {"preset": p.name, "training articles": size(p.train_size), "test articles": size(p.test_size),
-         "epochs": p.epochs, "batch size": p.batch_size, "LIME samples": f"{p.lime_samples:,}",
-         "what it is for": p.description}
+    table = pd.DataFrame([
+        {"preset": p.name, "training articles": size(p.train_size, CANONICAL_ARTICLES["train"]),
+         "held out for validation": f"{p.validation_fraction:.0%}",
+         "test articles": size(p.test_size, CANONICAL_ARTICLES["test"]), "epochs": p.epochs,
+         "batch size": p.batch_size, "LIME samples": p.lime_samples}
         for p in PRESETS.values()
-    ]).set_index("preset").style.set_properties(**{"text-align": "left"})  # full descriptions
+    ])
+    return friendly(table, left=("preset",))
 
 
 # --- 01_prepare_data ---------------------------------------------------------------------------
@@ -49,13 +64,14 @@ def class_balance(data):
     import pandas as pd
 
     columns = {}
-    for split_name in ("train", "validation", "test"):
+    for split_name, heading in (("train", "training"), ("validation", "validation"),
+                                ("test", "test")):
         labels = getattr(data, split_name).labels
         counts = np.bincount(labels, minlength=len(data.class_names))
-        columns[f"{split_name} articles"] = [*counts, counts.sum()]
-        columns[f"{split_name} %"] = [*np.round(100 * counts / counts.sum(), 1), 100.0]
-    table = pd.DataFrame(columns, index=pd.Index([*data.class_names, "all topics"], name="topic"))
-    return friendly(table, {c: 1 for c in table.columns if c.endswith("%")}, index=True)
+        columns[f"{heading} articles"] = [*counts, counts.sum()]
+        columns[f"{heading} %"] = [*np.round(100 * counts / counts.sum(), 1), 100.0]
+    table = pd.DataFrame({"topic": [*data.class_names, "all topics"], **columns})
+    return friendly(table, {c: 1 for c in table.columns if c.endswith("%")}, left=("topic",))
 
 
 def sample_articles(split, class_names, per_topic: int = 1, seed: int = 0):
@@ -67,20 +83,30 @@ def sample_articles(split, class_names, per_topic: int = 1, seed: int = 0):
     for label, name in enumerate(class_names):
         where = np.flatnonzero(split.labels == label)
         for index in rng.choice(where, size=min(per_topic, len(where)), replace=False):
-            rows.append({"topic": name, "article": split.texts[index]})
-    return pd.DataFrame(rows).style.set_properties(**{"text-align": "left"}).hide(axis="index")
+            rows.append({"topic": name, "article (title and description)": split.texts[index]})
+    frame = pd.DataFrame(rows)
+    # Escaped, so that markup such as &lt;b&gt; shows as it is written in the text.
+    return friendly(frame, left=tuple(frame.columns)).format(escape="html")
 
 
 def markup_summary(texts) -> str:
-    """How many articles still hold web markup such as `#39;` (notebook 01_prepare_data)."""
-    counts = {code: sum(code in text for text in texts) for code in MARKUP}
-    marked = sum(any(code in text for code in MARKUP) for text in texts)
-    found = [f"{code!r} ({MARKUP[code]}) in {n:,}" for code, n in counts.items() if n]
-    example = next((text for text in texts if any(code in text for code in MARKUP)), None)
-    if example is None:
-        return "None of these articles holds web markup."
-    return (f"{marked:,} of {len(texts):,} articles ({100 * marked / len(texts):.1f} %) hold markup "
-            f"left from the web pages: {', '.join(found)}. For example:\n  {example[:160]}")
+    """How many articles still hold web markup such as `#39;`, and the tokens it becomes.
+
+    Introduced in notebook 01_prepare_data, which keeps the markup, as the tutorial did.
+    """
+    import re
+
+    texts = list(texts)
+    found = [[bool(re.search(pattern, text)) for text in texts] for _, pattern, _, _ in MARKUP]
+    marked = int(np.any(found, axis=0).sum()) if texts else 0
+    if not marked:
+        return f"None of these {len(texts):,} articles holds web markup."
+    rows = [f"  {'markup':<11}{'stands for':<34}{'articles':>8}   {'as in':<24}tokens"]
+    for (written, _, meaning, example), hits in zip(MARKUP, found):
+        rows.append(f"  {written:<11}{meaning:<34}{sum(hits):>8,}   {example:<24}"
+                    f"{' '.join(tokenize(example))}")
+    return (f"{marked:,} of {len(texts):,} articles ({100 * marked / len(texts):.1f} %) hold "
+            "markup left from the web pages:\n" + "\n".join(rows))
 
 
 def toy_vectorizer(vocabulary=TOY_VOCABULARY):
@@ -106,11 +132,8 @@ def count_tokens(texts) -> np.ndarray:
     return np.array([len(tokenize(text)) for text in texts])
 
 
-def token_coverage(lengths, cutoffs=(25, LONGEST_SEQUENCE)):
-    """For each max-tokens cutoff: how many articles fit whole, and how much text and padding remain.
-
-    Introduced in notebook 01_prepare_data, to show why approaches 1 and 2 differ.
-    """
+def coverage_frame(lengths, cutoffs=(25, LONGEST_SEQUENCE)):
+    """For each max-tokens cutoff: how many articles fit whole, and how much text and padding remain."""
     import pandas as pd
 
     lengths = np.asarray(lengths)
@@ -119,16 +142,22 @@ def token_coverage(lengths, cutoffs=(25, LONGEST_SEQUENCE)):
         kept = np.minimum(lengths, cutoff)
         rows.append({
             "max tokens": cutoff,
-            "articles kept whole %": round(100 * float(np.mean(lengths <= cutoff)), 1),
-            "tokens kept %": round(100 * float(kept.sum() / lengths.sum()), 1),
-            "padding per row %": round(100 * float(np.mean((cutoff - kept) / cutoff)), 1),
+            "articles kept whole %": 100 * float(np.mean(lengths <= cutoff)),
+            "tokens kept %": 100 * float(kept.sum() / lengths.sum()),
+            "padding per row %": 100 * float(np.mean((cutoff - kept) / cutoff)),
         })
-    return pd.DataFrame(rows).set_index("max tokens")
+    return pd.DataFrame(rows)
+
+
+def token_coverage(lengths, cutoffs=(25, LONGEST_SEQUENCE)):
+    """`coverage_frame` as a table to read (notebook 01_prepare_data, why approaches 1 and 2 differ)."""
+    table = coverage_frame(lengths, cutoffs)
+    return friendly(table, {column: 1 for column in table.columns if column.endswith("%")})
 
 
 def window_summary(texts, max_tokens: int) -> str:
     """One sentence on what a max-tokens window does to these texts (notebooks 02-06)."""
-    row = token_coverage(count_tokens(texts), cutoffs=(max_tokens,)).iloc[0]
+    row = coverage_frame(count_tokens(texts), cutoffs=(max_tokens,)).iloc[0]
     return (f"At {max_tokens} tokens, {row['articles kept whole %']:.0f}% of these articles fit whole "
             f"and the rest are cut; {row['tokens kept %']:.0f}% of all their tokens are kept, and "
             f"{row['padding per row %']:.0f}% of an average row is padding.")
