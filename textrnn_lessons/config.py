@@ -46,7 +46,7 @@ PRESETS: dict[str, Preset] = {
         name="workshop", train_size=12_000, test_size=None, epochs=3, batch_size=256,
         lime_samples=2_000,
         description="a stratified 12,000-article training subset and the full test set: "
-        "real results in a couple of minutes per approach",
+        "real results at classroom speed",
     ),
     "full": Preset(
         name="full", train_size=None, test_size=None, epochs=5, batch_size=512,

@@ -119,7 +119,8 @@ def check_toy_indexes(answer, vectorizer, sentence: str) -> Verdict:
     if len(answer) != len(expected):
         return not_yet(f"the sentence has {len(expected)} tokens (punctuation becomes a space), "
                        f"so the answer needs {len(expected)} indexes.")
-    if [a + 2 if a >= 0 else a for a in answer] == expected:
+    known = [i for i, e in enumerate(expected) if e != 1]
+    if known and all(answer[i] + 2 == expected[i] for i in known):
         return not_yet("indexes 0 and 1 are taken by padding and [UNK], so the first word of "
                        "the vocabulary has index 2.")
     if 0 in answer:
