@@ -44,3 +44,15 @@ def test_reproduce_writes_table_plots_and_report(mini_dir, tmp_path):
         assert f"Approach {number}:" in report
     assert "90.53" in (out / "summary.csv").read_text()
     assert len(read_runs()) == 5
+
+
+def test_errors_are_one_sentence_and_debug_shows_the_traceback(capsys):
+    import pytest
+
+    from textrnn_lessons.download import DataError
+
+    assert main(["download", "--to", ""]) == 2
+    assert capsys.readouterr().err.startswith("error: The folder to download into is empty")
+    for argv in (["--debug", "download", "--to", ""], ["download", "--debug", "--to", ""]):
+        with pytest.raises(DataError, match="is empty"):
+            main(argv)

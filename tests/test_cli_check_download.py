@@ -10,12 +10,17 @@ from __future__ import annotations
 import os
 import shutil
 import stat
+import subprocess
+import sys
+import time
 
 import pytest
+from filelock import lock_descriptor
 
 from textrnn_lessons import checks
 from textrnn_lessons.cli import main
-from textrnn_lessons.data import MD5_ENV, MIRROR_ENV, REGISTRY, load_ag_news, md5sum
+from textrnn_lessons.data import MD5_ENV, MIRROR_ENV, REGISTRY, DataError, load_ag_news, md5sum
+from textrnn_lessons.download import OWNER, remove_stale_downloads
 
 from .conftest import CANONICAL_TEST, MINI, REPO
 from .local_server import closed_port_url, serve
@@ -151,6 +156,48 @@ def test_server_down_says_where_it_looked_and_what_to_do(tmp_path, monkeypatch, 
     assert f"Could not download {url}train.csv" in err and "ConnectionError" in err
     assert f"Looked for train.csv in {folder}" in err and "TEXTRNN_LESSONS_DATA" in err
     assert leftovers(folder) == [] and not any(folder.iterdir())
+
+
+def test_a_download_killed_part_way_is_cleared_by_the_next(host, tmp_path, monkeypatch,
+                                                          stand_in_train):
+    folder = tmp_path / "data"
+    with serve(host, slow={"train.csv"}) as url:
+        monkeypatch.setenv(MIRROR_ENV, url)
+        download = subprocess.Popen([sys.executable, "-m", "textrnn_lessons.cli", "download",
+                                     "--to", str(folder)], stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while not any(p.is_file() and p.stat().st_size > 0 for p in folder.rglob("*")):
+            assert time.monotonic() < deadline and download.poll() is None, "no partial file"
+            time.sleep(0.05)
+        download.kill()  # SIGKILL: no clean-up code runs
+        download.wait()
+    assert leftovers(folder), "a killed download left nothing to clean up"
+    assert not (folder / "train.csv").exists()
+    with pytest.raises(DataError, match="has no train.csv or test.csv"):  # never read as data
+        load_ag_news("smoke", folder)
+    with serve(host) as url:
+        monkeypatch.setenv(MIRROR_ENV, url)
+        assert main(["download", "--to", str(folder)]) == 0
+    assert leftovers(folder) == []
+    assert (folder / "train.csv").read_bytes() == (MINI / "train.csv").read_bytes()
+
+
+def test_only_stale_downloads_of_our_files_are_removed(tmp_path):
+    running = tmp_path / ".train.csv.k3x9.download"
+    running.mkdir()
+    (running / "tmpq8z1").write_bytes(b"half a download")
+    owner = os.open(running / OWNER, os.O_RDWR | os.O_CREAT)
+    lock_descriptor(owner)  # as the downloading process holds it
+    others = [tmp_path / ".notes.txt.download", tmp_path / "tmpabcd1234"]
+    others[0].mkdir()
+    others[1].write_text("someone else's")
+    try:
+        assert remove_stale_downloads(tmp_path) == [] and running.exists()
+    finally:
+        os.close(owner)  # the process ends: its lock goes with it
+    assert remove_stale_downloads(tmp_path) == [running] and not running.exists()
+    assert all(path.exists() for path in others)
 
 
 @pytest.mark.parametrize("variable, value, expected", [

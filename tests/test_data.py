@@ -81,3 +81,41 @@ def test_unknown_preset_lists_the_choices(monkeypatch):
         get_preset("huge")
     monkeypatch.setenv("TEXTRNN_LESSONS_PRESET", "full")
     assert get_preset().name == "full"
+
+
+def test_a_utf8_file_with_a_byte_order_mark_reads_like_one_without(tmp_path):
+    """Excel's "CSV UTF-8" starts with a byte-order mark; the label must still read as 1."""
+    path = tmp_path / "train.csv"
+    path.write_bytes("\ufeff".encode() + b'"1","Talks resume","Diplomats met."\n')
+    assert read_ag_news_csv(path).labels.tolist() == [0]
+
+
+def _mini_rows(keep) -> str:
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\n")
+    with open(MINI / "train.csv", encoding="utf-8", newline="") as handle:
+        writer.writerows(row for row in csv.reader(handle) if keep(row))
+    return out.getvalue()
+
+
+def test_a_topic_the_presets_subset_would_lose_is_named_before_training(tmp_path):
+    sports = iter(range(2))  # two Sports articles among 4,500: the file passes, 800 of them cannot
+    (tmp_path / "train.csv").write_text(_mini_rows(lambda row: row[0] != "2" or next(sports, None)
+                                                   is not None), encoding="utf-8")
+    (tmp_path / "test.csv").write_bytes((MINI / "test.csv").read_bytes())
+    with pytest.raises(DataError) as caught:
+        load_ag_news("smoke", tmp_path)
+    message = str(caught.value)
+    assert "The smoke preset's 800-article training subset of" in message
+    assert "Sports 0" in message and "too few of some topics" in message
+    load_ag_news("workshop", tmp_path)  # the whole file (4,502 < 12,000) keeps both
+
+
+def test_a_data_setting_that_names_a_file_does_not_suggest_downloading_into_it(monkeypatch):
+    monkeypatch.setenv("TEXTRNN_LESSONS_DATA", str(MINI / "train.csv"))
+    with pytest.raises(DataError, match="is a file, not a folder") as caught:
+        load_ag_news("smoke")
+    assert "download --to" not in str(caught.value) and str(MINI) in str(caught.value)

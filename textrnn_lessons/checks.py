@@ -159,27 +159,32 @@ def _shipped_extension_dir() -> Path | None:
 
 
 def check_data(data_dir: Path | str | None = None) -> tuple[bool, str]:
-    """train.csv and test.csv are present; canonical files must match their MD5s."""
-    from .data import REGISTRY, is_canonical, read_ag_news_csv
+    """Both files present and readable; canonical ones match their MD5s, others read as AG News."""
+    from .data import DataError, read_all_topics, require_folder
+    from .download import REGISTRY, is_canonical
 
-    folder = Path(data_dir) if data_dir else data_dir_from_env()
-    folder = folder or cache_dir()
-    missing = [name for name in REGISTRY if not (folder / name).is_file()]
-    if missing:
-        return False, (f"no {' or '.join(missing)} in {folder}: run `textrnn-lessons download` "
-                       f"(needs internet) or set {DATA_ENV} to a folder holding both files")
-    parts = []
-    for name in REGISTRY:
-        path = folder / name
-        if is_canonical(path):
-            parts.append(f"{name} canonical (MD5 verified)")
-        elif data_dir or data_dir_from_env():
-            rows = len(read_ag_news_csv(path))
-            parts.append(f"{name} {rows:,} rows (not the canonical file: results are not "
-                         "comparable with the tutorial's)")
-        else:
-            return False, (f"{path} does not match its published MD5: delete it and run "
-                           "`textrnn-lessons download` again")
+    given = Path(data_dir) if data_dir else data_dir_from_env()
+    folder = given or cache_dir()
+    try:
+        require_folder(folder)
+        missing = [name for name in REGISTRY if not (folder / name).is_file()]
+        if missing:
+            return False, (f"no {' or '.join(missing)} in {folder}: run `textrnn-lessons download` "
+                           f"(needs internet) or set {DATA_ENV} to a folder holding both files")
+        parts = []
+        for name in REGISTRY:
+            path = folder / name
+            if is_canonical(path):
+                parts.append(f"{name} canonical (MD5 verified)")
+            elif given:
+                split = read_all_topics(path)
+                parts.append(f"{name} {len(split):,} rows (not the canonical file: results are "
+                             "not comparable with the tutorial's)")
+            else:
+                return False, (f"{path} does not match its published MD5: delete it and run "
+                               "`textrnn-lessons download` again")
+    except DataError as error:
+        return False, str(error)
     return True, f"{folder}: " + "; ".join(parts)
 
 

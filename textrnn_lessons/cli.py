@@ -1,6 +1,8 @@
 """The `textrnn-lessons` command: download, check, train and reproduce.
 
-TensorFlow is imported inside the commands that need it, so `--help` is instant.
+TensorFlow is imported inside the commands that need it, so `--help` is instant. Every
+failure ends in one `error: ...` sentence and a non-zero exit (2 for bad input or settings);
+`--debug` shows the traceback instead.
 """
 from __future__ import annotations
 
@@ -24,21 +26,27 @@ def build_parser() -> argparse.ArgumentParser:
         prog="textrnn-lessons",
         description="Recurrent neural networks for text classification on AG News: the lessons' tools.",
     )
+    parser.add_argument("--debug", action="store_true",
+                        help="on an error, show the full traceback instead of one sentence")
+    # --debug is accepted after the command too; SUPPRESS keeps a sub-command from resetting it.
+    debug = argparse.ArgumentParser(add_help=False)
+    debug.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                       help="on an error, show the full traceback instead of one sentence")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    download = commands.add_parser("download", help="fetch and verify the AG News files")
+    download = commands.add_parser("download", parents=[debug], help="fetch and verify the AG News files")
     download.add_argument("--to", metavar="DIR",
                           help="folder to fill, e.g. a USB stick (default: the per-user cache)")
 
-    check = commands.add_parser("check", help="pre-flight: versions, data, a tiny training run")
+    check = commands.add_parser("check", parents=[debug], help="pre-flight: versions, data, a tiny training run")
     _add_preset(check)
 
-    train = commands.add_parser("train", help="train and evaluate one approach, and log the run")
+    train = commands.add_parser("train", parents=[debug], help="train and evaluate one approach, and log the run")
     train.add_argument("--approach", type=int, required=True, choices=range(1, 6), metavar="N",
                        help="approach number, 1 to 5")
     _add_preset(train)
 
-    reproduce = commands.add_parser("reproduce", help="all five approaches -> table, plots, report")
+    reproduce = commands.add_parser("reproduce", parents=[debug], help="all five approaches -> table, plots, report")
     _add_preset(reproduce)
     reproduce.add_argument("--out", metavar="DIR", default="reports/reproduce",
                            help="output folder (default: reports/reproduce)")
@@ -46,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_download(args) -> int:
-    from .data import MD5_ENV, REGISTRY, download_ag_news, is_canonical
+    from .download import MD5_ENV, REGISTRY, download_ag_news, is_canonical
 
     folder = download_ag_news(args.to)
     for name in REGISTRY:
@@ -68,21 +76,34 @@ def cmd_train(args) -> int:
     from .data import load_ag_news
     from .models import get_approach
     from .pipeline import run_approach
-    from .results import results_path
+    from .results import ResultsLogError, append_run, check_writable
 
     data = load_ag_news(args.preset, args.data)
     approach = get_approach(args.approach)
+    log = check_writable()  # before training, not after it
     print(f"{approach.label} on {data.describe()}")
-    result = run_approach(approach, data, verbose=2)
+    result = run_approach(approach, data, verbose=2, log=False)
     print(result.evaluation.summary())
-    print(f"Trained in {result.history.train_seconds:.1f} s; run logged in {results_path()}")
+    try:
+        append_run(result.record, log)
+    except ResultsLogError as error:
+        print(f"error: training succeeded (test accuracy {100 * result.evaluation.accuracy:.2f} %, "
+              f"above), but the run was not logged. {error}", file=sys.stderr)
+        return 1
+    print(f"Trained in {result.history.train_seconds:.1f} s; run logged in {log}")
     return 0
 
 
 def cmd_reproduce(args) -> int:
-    from .reproduce import reproduce
+    from .reproduce import check_out_folder, reproduce
+    from .results import check_writable
 
-    report = reproduce(get_preset(args.preset), args.data, Path(args.out))
+    if not args.out.strip():
+        raise ValueError("--out is empty (''): give a folder for the report, such as "
+                         "`--out reports/reproduce` (the default).")
+    out = check_out_folder(Path(args.out))  # before hours of training, not after
+    check_writable()
+    report = reproduce(get_preset(args.preset), args.data, out)
     print(f"Report written to {report}")
     return 0
 
@@ -93,13 +114,33 @@ COMMANDS = {"download": cmd_download, "check": cmd_check, "train": cmd_train,
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from .data import DataError
-
     try:
         return COMMANDS[args.command](args)
-    except (DataError, ValueError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    except KeyboardInterrupt:
+        if args.debug:
+            raise
+        print("error: interrupted; a run that had not finished was not logged.", file=sys.stderr)
+        return 130
+    except Exception as error:  # noqa: BLE001 - a user sees a sentence, --debug the traceback
+        if args.debug:
+            raise
+        sentence, status = describe_error(error)
+        print(f"error: {sentence}", file=sys.stderr)
+        return status
+
+
+def describe_error(error: Exception) -> tuple[str, int]:
+    """The sentence and exit status for an error: 2 for bad input or settings, 1 otherwise."""
+    from .download import DataError
+
+    if isinstance(error, (DataError, ValueError)):
+        return str(error), 2
+    if isinstance(error, OSError):
+        where = f" ({error.filename})" if error.filename else ""
+        return (f"{error.strerror or error}{where}. Check that the file or folder exists and "
+                "that you may read and write it; run again with --debug for details."), 1
+    return (f"unexpected {type(error).__name__}: {error}. This is probably a bug in "
+            "textrnn-lessons: run the command again with --debug and report what it shows."), 1
 
 
 if __name__ == "__main__":

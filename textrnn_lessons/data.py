@@ -1,55 +1,23 @@
-"""AG News: download once, verify, cache, read, and cut to a preset's size.
+"""AG News: read, check and cut to a preset's size (downloading is download.py's job).
 
 Introduced in notebook 01_prepare_data.
 """
 from __future__ import annotations
 
 import csv
-import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 import numpy as np
 
-from .config import DATA_ENV, Preset, cache_dir, data_dir_from_env, get_preset
+from .config import DATA_ENV, Preset, data_dir_from_env, get_preset
+# Re-exported: these lived here before download.py, and notebooks and tests import them from here.
+from .download import (MD5_ENV, MIRROR_ENV, REGISTRY, DataError, download_ag_news,  # noqa: F401
+                       download_sources, is_canonical, md5sum, unreadable)
 
 CLASS_NAMES = ("World", "Sports", "Business", "Sci/Tech")
-_BASE_URL = "https://raw.githubusercontent.com/mhjabreel/CharCnn_Keras/master/data/ag_news_csv/"
-
-# One registry for the data: file name -> (URL, MD5). The same files torchtext used.
-REGISTRY = {
-    "train.csv": (_BASE_URL + "train.csv", "b1a00f826fdfbd249f79597b59e1dc12"),
-    "test.csv": (_BASE_URL + "test.csv", "d52ea96a97a2d943681189a97654912d"),
-}
 SEED = 42
-# A mirror of the same files (e.g. an instructor's `python -m http.server` on the room's network).
-MIRROR_ENV = "TEXTRNN_LESSONS_DATA_URL"
-# "name=md5[,name=md5]": expect other bytes for the named files (tests, private copies); the
-# files it names are then reported as not canonical, and unnamed files keep their published MD5.
-MD5_ENV = "TEXTRNN_LESSONS_DATA_MD5"
-
-
-class DataError(RuntimeError):
-    """AG News could not be found, fetched or read; the message says what to do."""
-
-
-def download_sources() -> dict[str, tuple[str, str]]:
-    """The registry a download uses: REGISTRY, with $TEXTRNN_LESSONS_DATA_URL and _MD5 applied."""
-    base = os.environ.get(MIRROR_ENV, "").strip()
-    if base and not base.startswith(("http://", "https://", "ftp://")):
-        raise DataError(f"{MIRROR_ENV}={base!r} is not a web address: give the http(s):// "
-                        "folder that holds train.csv and test.csv, or unset it.")
-    expected = {name: md5 for name, (_, md5) in REGISTRY.items()}
-    for item in filter(None, os.environ.get(MD5_ENV, "").split(",")):
-        name, _, md5 = item.strip().partition("=")
-        md5 = md5.strip().lower()
-        if name not in REGISTRY or len(md5) != 32 or not all(c in "0123456789abcdef" for c in md5):
-            raise DataError(f"{MD5_ENV} must look like 'train.csv=<32 hex digits>', separated by "
-                            f"commas; could not read {item!r}. Fix it or unset it.")
-        expected[name] = md5
-    return {name: ((base.rstrip("/") + "/" + name) if base else url, expected[name])
-            for name, (url, _) in REGISTRY.items()}
 
 
 @dataclass(frozen=True)
@@ -83,105 +51,175 @@ class AGNews:
         )
 
 
-def md5sum(path: Path) -> str:
-    """MD5 of a file, read in chunks so big files don't fill memory."""
-    digest = hashlib.md5()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def is_canonical(path: Path) -> bool:
-    """True when the file is byte-identical to the canonical AG News file of that name."""
-    expected = REGISTRY.get(Path(path).name, (None, None))[1]
-    return expected is not None and Path(path).is_file() and md5sum(path) == expected
-
-
-def download_ag_news(folder: Path | str | None = None, progress: bool = True) -> Path:
-    """Fetch both canonical files into `folder` (default: the user cache), verifying MD5s.
-
-    pooch writes to a temporary file and only moves it into place once the hash
-    matches, so an interrupted or corrupted download never looks like data.
-    """
-    import pooch
-    import requests
-
-    folder = Path(folder) if folder else cache_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, (url, md5) in download_sources().items():
-        try:
-            pooch.retrieve(url, known_hash=f"md5:{md5}", fname=name, path=folder,
-                           progressbar=progress)
-        except requests.exceptions.RequestException as error:
-            mirror = f" (from ${MIRROR_ENV})" if os.environ.get(MIRROR_ENV) else ""
-            raise DataError(
-                f"Could not download {url}{mirror} ({type(error).__name__}): the host could not "
-                f"be reached, or the connection broke off part way (nothing partial was kept). "
-                f"Looked for {name} in {folder}. Check the connection and run `textrnn-lessons "
-                f"download` again, or put train.csv and test.csv in a folder and set {DATA_ENV} to it."
-            ) from error
-        except ValueError as error:  # pooch's hash mismatch; it has already removed the file
-            raise DataError(
-                f"The file downloaded from {url} is corrupted or incomplete ({error}). "
-                f"{name} was not kept in {folder}; run the download again."
-            ) from error
-        _make_readable(folder / name)
-    return folder
-
-
-def _make_readable(path: Path) -> None:
-    """Give a downloaded file the permissions the umask allows: pooch leaves it private (0600),
-    which breaks a folder shared with a room."""
-    mask = os.umask(0)
-    os.umask(mask)
-    path.chmod(0o666 & ~mask)
-
-
 _LABELS = {"1": 0, "2": 1, "3": 2, "4": 3}  # the file's label -> class index
+#: How much of a file's start is checked for signs of UTF-16 or binary content.
+_SNIFF_BYTES = 1 << 16
+# The csv module's default field limit (131,072 characters) is kept: the longest title or
+# description in the canonical test file is 830 characters, so a longer field means a file
+# that is not AG News, or a stray quote that swallowed the rows after it.
 
 
 def read_ag_news_csv(path: Path | str) -> Split:
-    """Parse one AG News CSV (label 1-4, title, description) into texts and 0-based labels."""
+    """Parse one AG News CSV (label 1-4, title, description) into texts and 0-based labels.
+
+    Every way a file can be wrong (not UTF-8, cut off inside a quoted field, a bad row, not
+    readable) raises a DataError naming the file and, where there is one, the line.
+    """
     path = Path(path)
-    texts: list[str] = []
-    labels: list[int] = []
-    with open(path, encoding="utf-8", newline="") as handle:
-        reader = csv.reader(handle)
-        for row in reader:
-            if len(row) != 3:
-                raise DataError(f"{path}, line {reader.line_num}: expected 3 columns (label, "
-                                f"title, description), found {len(row)}. Is this an AG News "
-                                "CSV file?")
-            label, title, description = row
-            index = _LABELS.get(label.strip())
-            if index is None:
-                raise DataError(f"{path}, line {reader.line_num}: the label must be 1, 2, 3 or "
-                                f"4, found {label!r}.")
-            text = f"{title} {description}".strip()
-            if not text:
-                raise DataError(f"{path}, line {reader.line_num}: the title and description "
-                                "are both empty.")
-            texts.append(text)
-            labels.append(index)
+    try:
+        with open(path, "rb") as raw:
+            _refuse_wrong_encoding(path, raw.read(_SNIFF_BYTES))
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle, strict=True)  # strict: a file cut inside quotes is an error
+            try:
+                texts, labels = _read_rows(path, reader)
+            except UnicodeDecodeError:
+                _not_utf8(path, _first_undecodable(path))
+            except csv.Error as error:
+                raise DataError(_csv_problem(path, reader.line_num, error)) from None
+    except IsADirectoryError:
+        raise DataError(f"{path} is a folder, not an AG News CSV file.") from None
+    except DataError:
+        raise
+    except OSError as error:
+        raise unreadable(path, error) from None
     if not texts:
         raise DataError(f"{path} holds no rows. Download the data again.")
     return Split(texts, np.asarray(labels, dtype="int32"))
+
+
+def _read_rows(path: Path, reader) -> tuple[list[str], list[int]]:
+    texts: list[str] = []
+    labels: list[int] = []
+    for row in reader:
+        if len(row) != 3:
+            raise DataError(f"{path}, line {reader.line_num}: expected 3 columns (label, "
+                            f"title, description), found {len(row)}. Is this an AG News "
+                            "CSV file?")
+        label, title, description = row
+        index = _LABELS.get(label.strip())
+        if index is None:
+            raise DataError(f"{path}, line {reader.line_num}: the label must be 1, 2, 3 or "
+                            f"4, found {label!r}.")
+        text = f"{title} {description}".strip()
+        if not text:
+            raise DataError(f"{path}, line {reader.line_num}: the title and description "
+                            "are both empty.")
+        texts.append(text)
+        labels.append(index)
+    return texts, labels
+
+
+def _refuse_wrong_encoding(path: Path, head: bytes) -> None:
+    """UTF-16 (with or without a byte-order mark) and binary files, spotted by their first bytes."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        _not_utf8(path, "it starts with a UTF-16 byte-order mark")
+    if b"\x00" in head:
+        _not_utf8(path, "it holds NUL bytes, so it is UTF-16 or binary")
+
+
+def _first_undecodable(path: Path) -> str:
+    """Where a file stops being UTF-8: the byte and its line (read again, on the error path only)."""
+    content = path.read_bytes()
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = content.count(b"\n", 0, error.start) + 1
+        return (f"line {line} holds the byte 0x{content[error.start]:02x}, which is not UTF-8 "
+                "(the file is Latin-1 or Windows-1252, perhaps)")
+    return "it could not be read as UTF-8"
+
+
+def _not_utf8(path: Path, detail: str) -> NoReturn:
+    raise DataError(
+        f"{path} is not an AG News CSV file in UTF-8: {detail}. If it was downloaded, download "
+        "it again (`textrnn-lessons download`); if you made it, save it as CSV with UTF-8 "
+        "encoding (columns: label 1-4, title, description).") from None
+
+
+def _csv_problem(path: Path, line: int, error: Exception) -> str:
+    """A sentence for the csv module's errors: a file cut off, an over-long field, bad quoting."""
+    message = str(error)
+    if "unexpected end of data" in message:
+        return (f"{path} ends in the middle of a quoted field (line {line}): the file was cut "
+                "off, by an interrupted copy or download. Download it again "
+                "(`textrnn-lessons download`) or copy it again in full.")
+    if "field larger than field limit" in message:
+        return (f"{path}, after line {line}: a field is longer than {csv.field_size_limit():,} "
+                "characters; AG News titles and descriptions are under a thousand. A quote "
+                "that is never closed swallows the rows after it like this. Is this an AG News "
+                "CSV file? Download it again or fix the quoting.")
+    return (f"{path}, line {line} is not valid CSV ({message}). Is this an AG News CSV file? "
+            "Download it again, or fix that line.")
+
+
+def check_topics(split: Split, path: Path | str, training: bool = True) -> None:
+    """Every one of the four topics is there, with two or more articles in a training file
+    (one each side of the validation split)."""
+    counts = np.bincount(split.labels, minlength=len(CLASS_NAMES))
+    missing = [name for name, count in zip(CLASS_NAMES, counts) if count == 0]
+    if missing:
+        raise DataError(
+            f"{path} has no articles of {' or '.join(missing)}: the lessons classify all four AG "
+            f"News topics, and a model trained without one would never predict it. Use the "
+            f"complete AG News files (`textrnn-lessons download`).")
+    lonely = [name for name, count in zip(CLASS_NAMES, counts) if count == 1]
+    if lonely and training:
+        raise DataError(
+            f"{path} has only one article of {' or '.join(lonely)}: the split into training "
+            f"and validation needs at least two of every topic ({_counts(counts)}). Use the "
+            f"complete AG News files (`textrnn-lessons download`) or add articles.")
+
+
+def read_all_topics(path: Path) -> Split:
+    """`read_ag_news_csv`, then `check_topics` (a file named test.csv is checked as a test file)."""
+    split = read_ag_news_csv(path)
+    check_topics(split, path, training=Path(path).name != "test.csv")
+    return split
+
+
+def _check_subset(subset: Split, path: Path, preset: Preset, role: str) -> None:
+    """A preset's stratified subset still has every topic, two or more of each for training."""
+    counts = np.bincount(subset.labels, minlength=len(CLASS_NAMES))
+    if counts.min() < (2 if role == "training" else 1):
+        raise DataError(
+            f"The {preset.name} preset's {len(subset):,}-article {role} subset of {path} would "
+            f"hold {_counts(counts)}: too few of some topics to train and evaluate on all four. "
+            f"Use a file with more articles of each topic, such as the complete AG News files "
+            f"(`textrnn-lessons download`).")
+
+
+def _counts(counts) -> str:
+    return ", ".join(f"{name} {count:,}" for name, count in zip(CLASS_NAMES, counts))
 
 
 def _locate_files(data_dir: Path | str | None) -> tuple[Path, str]:
     """Find a folder with train.csv and test.csv: argument, then $TEXTRNN_LESSONS_DATA, then cache."""
     folder = Path(data_dir).expanduser() if data_dir else data_dir_from_env()
     if folder is not None:
-        missing = [name for name in REGISTRY if not (folder / name).is_file()]
-        if missing:
-            raise DataError(
-                f"{folder} has no {' or '.join(missing)}. The folder given by the argument or "
-                f"{DATA_ENV} must hold train.csv and test.csv in the AG News layout; "
-                f"`textrnn-lessons download --to {folder}` fills it."
-            )
+        check_data_folder(folder)
         return folder, str(folder)
     return download_ag_news(), "the canonical AG News files"
+
+
+def require_folder(folder: Path) -> None:
+    """Refuse a data folder setting that names a file (train.csv itself, say)."""
+    if folder.exists() and not folder.is_dir():
+        raise DataError(
+            f"{folder} is a file, not a folder. The argument or {DATA_ENV} must name the folder "
+            f"that holds train.csv and test.csv (such as {folder.parent}), not a file in it.")
+
+
+def check_data_folder(folder: Path) -> None:
+    """A folder given by argument or $TEXTRNN_LESSONS_DATA holds train.csv and test.csv."""
+    require_folder(folder)
+    missing = [name for name in REGISTRY if not (folder / name).is_file()]
+    if missing:
+        raise DataError(
+            f"{folder} has no {' or '.join(missing)}. The folder given by the argument or "
+            f"{DATA_ENV} must hold train.csv and test.csv in the AG News layout; "
+            f"`textrnn-lessons download --to {folder}` fills it."
+        )
 
 
 def stratified_subset(split: Split, size: int | None, seed: int = SEED) -> Split:
@@ -210,9 +248,19 @@ def load_ag_news(preset: str | Preset | None = None, data_dir: Path | str | None
     """The train/validation/test splits for a preset (notebook 01_prepare_data)."""
     preset = get_preset(preset)
     folder, source = _locate_files(data_dir)
-    train_all = read_ag_news_csv(folder / "train.csv")
-    test_all = read_ag_news_csv(folder / "test.csv")
-    train_pool = stratified_subset(train_all, preset.train_size)
-    train, validation = hold_out(train_pool, preset.validation_fraction)
-    test = stratified_subset(test_all, preset.test_size)
+    train_all = read_all_topics(folder / "train.csv")
+    test_all = read_all_topics(folder / "test.csv")
+    try:
+        train_pool = stratified_subset(train_all, preset.train_size)
+        _check_subset(train_pool, folder / "train.csv", preset, "training")
+        train, validation = hold_out(train_pool, preset.validation_fraction)
+        test = stratified_subset(test_all, preset.test_size)
+        _check_subset(test, folder / "test.csv", preset, "test")
+    except ValueError as error:  # scikit-learn: a topic too small to stratify at this size
+        raise DataError(
+            f"The {preset.name} preset cannot cut subsets with every topic on each side from "
+            f"{folder}: train.csv holds {_counts(np.bincount(train_all.labels, minlength=4))}, "
+            f"test.csv {_counts(np.bincount(test_all.labels, minlength=4))} (scikit-learn: "
+            f"{error}). Use files with more articles of each topic, such as the complete AG "
+            f"News files (`textrnn-lessons download`).") from None
     return AGNews(train, validation, test, CLASS_NAMES, source, preset)

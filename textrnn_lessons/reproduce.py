@@ -1,9 +1,26 @@
 """`textrnn-lessons reproduce`: all five approaches, then a table, plots and a markdown report."""
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 from .config import Preset
+
+
+def check_out_folder(out: Path) -> Path:
+    """Create the report folder and try writing in it, so a bad --out fails before any training."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"{out} is a file, not a folder: give --out a folder for the report "
+                         "(it is created if missing).")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as error:
+        raise ValueError(f"Cannot write the report into {out} ({error.strerror or error}): "
+                         "give --out a folder you can write.") from None
+    return out
 
 
 def reproduce(preset: Preset, data_dir, out: Path) -> Path:
@@ -15,20 +32,19 @@ def reproduce(preset: Preset, data_dir, out: Path) -> Path:
     import pandas as pd
 
     from .data import load_ag_news
-    from .evaluation import plot_confusion_matrix
     from .models import APPROACHES
-    from .pipeline import run_approach
-    from .training import plot_history
-    from .vectorizer import build_vectorizer
+    from .plots import plot_confusion_matrix, plot_history
+    from .workbench import Workbench
 
-    out.mkdir(parents=True, exist_ok=True)
+    out = check_out_folder(out)
     data = load_ag_news(preset, data_dir)
     print(f"Reproducing the tutorial on {data.describe()}")
-    vectorizer = build_vectorizer(data.train.texts)
+    bench = Workbench()  # one vocabulary for all five
     rows, sections = [], []
     for approach in APPROACHES:
         print(f"\n== {approach.label}")
-        result = run_approach(approach, data, vectorizer, verbose=2)
+        result = bench.run(approach, data, verbose=2)
+        bench.log(result)
         stem = f"approach{approach.number}"
         plot_confusion_matrix(result.evaluation, title=approach.label).savefig(out / f"{stem}_confusion.png", dpi=100)
         plot_history(result.history, title=approach.label).savefig(out / f"{stem}_history.png", dpi=100)
