@@ -17,7 +17,7 @@ import time
 import pytest
 from filelock import lock_descriptor
 
-from textrnn_lessons import checks
+from textrnn_lessons import checks, lesson_times
 from textrnn_lessons.cli import main
 from textrnn_lessons.data import MD5_ENV, MIRROR_ENV, REGISTRY, DataError, load_ag_news, md5sum
 from textrnn_lessons.download import OWNER, remove_stale_downloads
@@ -281,19 +281,21 @@ def test_lesson_time_estimate_scales_by_machine_speed_and_amount_of_training():
         "02_x": {"other_s": 20.0, "train_s": 40.0},
     }}}}
     workshop = checks.get_preset("workshop")  # 12,000 articles, 10% held out, 3 epochs: 32,400
-    estimate = checks.estimate_lesson_times(workshop, tiny_seconds=5.0, reference=reference)
+    estimate = lesson_times.estimate_lesson_times(workshop, tiny_seconds=5.0, reference=reference)
     assert estimate == pytest.approx({"01_prepare_data": 15.0, "02_x": (20 + 80) * 0.5})
-    full = checks.estimate_lesson_times(checks.get_preset("full"), 10.0, reference)
+    full = lesson_times.estimate_lesson_times(checks.get_preset("full"), 10.0, reference)
     assert full["02_x"] == pytest.approx(20 + 40 * (108_000 * 5) / 16_200)
 
 
-def test_recorded_lessons_match_the_notebooks():
-    """The reference timings name every lesson notebook, so `check` estimates each one."""
-    notebooks = sorted(path.stem for path in (REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-    for preset, recorded in checks.LESSON_REFERENCE["presets"].items():
-        assert sorted(recorded["lessons"]) == notebooks, f"re-record the {preset} timings"
+def test_recorded_lessons_match_the_lesson_list():
+    """The reference timings name every lesson, so `check` estimates each one."""
+    from textrnn_lessons.lessons import LESSONS
+
+    for preset, recorded in lesson_times.LESSON_REFERENCE["presets"].items():
+        assert list(recorded["lessons"]) == [lesson.stem for lesson in LESSONS], (
+            f"re-record the {preset} timings (benchmarks/notebook_resources.py --record)")
 
 
 def test_every_notebook_fits_the_memory_budget_where_measured():
     """Binder restarts a kernel over 2 GB; the lessons promise 1.5 GB in the workshop preset."""
-    assert checks.LESSON_REFERENCE["peak_rss_mb"]["workshop"] < 1536
+    assert lesson_times.LESSON_REFERENCE["peak_rss_mb"]["workshop"] < 1536

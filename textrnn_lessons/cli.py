@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .config import PRESETS, get_preset
+from .config import PRESETS, PROTOCOLS, get_preset
 
 
 def _add_preset(parser: argparse.ArgumentParser) -> None:
@@ -19,6 +19,13 @@ def _add_preset(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", metavar="DIR",
                         help="folder with train.csv and test.csv (default: $TEXTRNN_LESSONS_DATA "
                              "or the downloaded canonical files)")
+
+
+def _add_protocol(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--protocol", choices=PROTOCOLS,
+                        help="clean (default: vocabulary from training text, validation held out "
+                             "of the training articles) or tutorial (the tutorial's leaky way: "
+                             "vocabulary from training and test text, the test set as validation)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,9 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--approach", type=int, required=True, choices=range(1, 6), metavar="N",
                        help="approach number, 1 to 5")
     _add_preset(train)
+    _add_protocol(train)
 
     reproduce = commands.add_parser("reproduce", parents=[debug], help="all five approaches -> table, plots, report")
     _add_preset(reproduce)
+    _add_protocol(reproduce)
     reproduce.add_argument("--out", metavar="DIR", default="reports/reproduce",
                            help="output folder (default: reports/reproduce)")
     return parser
@@ -75,10 +84,10 @@ def cmd_check(args) -> int:
 def cmd_train(args) -> int:
     from .data import load_ag_news
     from .models import get_approach
-    from .pipeline import run_approach
+    from .workbench import run_approach
     from .results import ResultsLogError, append_run, check_writable
 
-    data = load_ag_news(args.preset, args.data)
+    data = load_ag_news(args.preset, args.data, args.protocol)
     approach = get_approach(args.approach)
     log = check_writable()  # before training, not after it
     print(f"{approach.label} on {data.describe()}")
@@ -103,7 +112,7 @@ def cmd_reproduce(args) -> int:
                          "`--out reports/reproduce` (the default).")
     out = check_out_folder(Path(args.out))  # before hours of training, not after
     check_writable()
-    report = reproduce(get_preset(args.preset), args.data, out)
+    report = reproduce(get_preset(args.preset), args.data, out, args.protocol)
     print(f"Report written to {report}")
     return 0
 

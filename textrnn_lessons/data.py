@@ -11,7 +11,7 @@ from typing import NoReturn
 
 import numpy as np
 
-from .config import DATA_ENV, Preset, data_dir_from_env, get_preset
+from .config import DATA_ENV, Preset, data_dir_from_env, get_preset, get_protocol
 # Re-exported: these lived here before download.py, and notebooks and tests import them from here.
 from .download import (MD5_ENV, MIRROR_ENV, REGISTRY, DataError, download_ag_news,  # noqa: F401
                        download_sources, is_canonical, md5sum, unreadable)
@@ -41,14 +41,33 @@ class AGNews:
     class_names: tuple[str, ...]
     source: str
     preset: Preset
+    protocol: str = "clean"
+
+    @property
+    def vocabulary_texts(self) -> list[str]:
+        """What the vocabulary is fitted on: the training texts, and under the tutorial's
+        protocol the test texts too (the leak lesson 01 explains)."""
+        if self.protocol == "tutorial":
+            return self.train.texts + self.test.texts
+        return self.train.texts
 
     def describe(self) -> str:
-        """One line a notebook or log can print: preset, sizes and source."""
-        return (
-            f"preset {self.preset.name}: {len(self.train):,} training, "
-            f"{len(self.validation):,} validation and {len(self.test):,} test articles "
-            f"(from {self.source})"
-        )
+        """One line a notebook or log can print: preset, sizes actually used, source, protocol."""
+        pool = len(self.train) + (len(self.validation) if self.protocol == "clean" else 0)
+        short = []
+        if self.preset.train_size and pool < self.preset.train_size:
+            short.append(f"{self.preset.train_size:,} training")
+        if self.preset.test_size and len(self.test) < self.preset.test_size:
+            short.append(f"{self.preset.test_size:,} test")
+        fewer = (f"; the preset asks for {' and '.join(short)} articles, this data folder has "
+                 "fewer" if short else "")
+        validation = ("the test set as validation" if self.protocol == "tutorial"
+                      else f"{len(self.validation):,} validation")
+        leak = ("; tutorial protocol: vocabulary fitted on test text too, validated on the "
+                "test set (leaky, for comparing with the tutorial)"
+                if self.protocol == "tutorial" else "")
+        return (f"preset {self.preset.name}: {len(self.train):,} training, {validation} and "
+                f"{len(self.test):,} test articles (from {self.source}{fewer}){leak}")
 
 
 _LABELS = {"1": 0, "2": 1, "3": 2, "4": 3}  # the file's label -> class index
@@ -244,18 +263,26 @@ def hold_out(split: Split, fraction: float, seed: int = SEED) -> tuple[Split, Sp
     return pick(np.sort(train_idx)), pick(np.sort(val_idx))
 
 
-def load_ag_news(preset: str | Preset | None = None, data_dir: Path | str | None = None) -> AGNews:
-    """The train/validation/test splits for a preset (notebook 01_prepare_data)."""
-    preset = get_preset(preset)
+def load_ag_news(preset: str | Preset | None = None, data_dir: Path | str | None = None,
+                 protocol: str | None = None) -> AGNews:
+    """The train/validation/test splits for a preset (notebook 01_prepare_data).
+
+    `protocol` (default: $TEXTRNN_LESSONS_PROTOCOL, else "clean"): "tutorial" trains on every
+    article of the preset's pool and uses the test set as validation data, as the tutorial did.
+    """
+    preset, protocol = get_preset(preset), get_protocol(protocol)
     folder, source = _locate_files(data_dir)
     train_all = read_all_topics(folder / "train.csv")
     test_all = read_all_topics(folder / "test.csv")
     try:
         train_pool = stratified_subset(train_all, preset.train_size)
         _check_subset(train_pool, folder / "train.csv", preset, "training")
-        train, validation = hold_out(train_pool, preset.validation_fraction)
         test = stratified_subset(test_all, preset.test_size)
         _check_subset(test, folder / "test.csv", preset, "test")
+        if protocol == "tutorial":
+            train, validation = train_pool, test
+        else:
+            train, validation = hold_out(train_pool, preset.validation_fraction)
     except ValueError as error:  # scikit-learn: a topic too small to stratify at this size
         raise DataError(
             f"The {preset.name} preset cannot cut subsets with every topic on each side from "
@@ -263,4 +290,4 @@ def load_ag_news(preset: str | Preset | None = None, data_dir: Path | str | None
             f"test.csv {_counts(np.bincount(test_all.labels, minlength=4))} (scikit-learn: "
             f"{error}). Use files with more articles of each topic, such as the complete AG "
             f"News files (`textrnn-lessons download`).") from None
-    return AGNews(train, validation, test, CLASS_NAMES, source, preset)
+    return AGNews(train, validation, test, CLASS_NAMES, source, preset, protocol)

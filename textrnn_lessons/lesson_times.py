@@ -1,0 +1,124 @@
+"""How long each lesson takes: the measured reference, and `check`'s estimate for this machine.
+
+Introduced in notebook 00_start_here (through `run_checks`). The lesson timings were measured
+by benchmarks/notebook_resources.py on one machine, together with a tiny training run; `check`
+times the same tiny run here and scales the recorded times by the ratio.
+"""
+from __future__ import annotations
+
+import time
+
+from .config import Preset, get_preset
+
+# What each lesson took, measured by benchmarks/notebook_resources.py: every notebook run top to
+# bottom in a fresh kernel (nbclient), and the tiny run below timed on the same machine in the
+# same session (median of one before and one after the notebooks). `check` scales these by
+# (tiny run here / tiny run there). "train_s" is the time spent in model.fit (all of a notebook's
+# runs), scaled again by the preset's article-epochs per run on the canonical files over those
+# recorded ("article_epochs_per_run": training articles x epochs); "other_s" is the rest.
+# Recorded on the offline mini split (6,000 training and 1,600 test articles, so 16,200
+# article-epochs per workshop run against 32,400 on the canonical files), on a 2-core machine.
+# Evaluation and LIME ran on 1,600 test articles, not 7,600: "other_s" is on the low side.
+# Re-measure after changing the notebooks or the training code:
+#   python benchmarks/notebook_resources.py --presets workshop --data DIR --record
+LESSON_REFERENCE: dict = {
+    "measured_on": "2026-11-29 on a 2-core x86_64 Linux VM",
+    "presets": {
+        "workshop": {"tiny_run_s": 1.3, "article_epochs_per_run": 16_200, "lessons": {
+            "00_start_here": {"other_s": 6.1, "train_s": 0},
+            "01_prepare_data": {"other_s": 5.7, "train_s": 0},
+            "02_single_rnn_25_tokens": {"other_s": 6.3, "train_s": 1.2},
+            "03_single_rnn_50_tokens": {"other_s": 6.6, "train_s": 1.7},
+            "04_bidirectional_rnn": {"other_s": 7.3, "train_s": 2.3},
+            "05_stacked_rnn": {"other_s": 7.6, "train_s": 3.8},
+            "06_stacked_bidirectional_rnn": {"other_s": 9.6, "train_s": 7.3},
+            "07_results_and_next_steps": {"other_s": 21.8, "train_s": 43.6},
+        }},
+    },
+    # A preset with no recording is extrapolated from workshop by article-epochs, times this
+    # factor: approach 5 in the full preset (120,000 rows: the mini training rows repeated)
+    # spent 85 s in fit for 540,000 article-epochs (benchmarks/README.md: 19.8 s, then 16.3 s
+    # an epoch), 0.35 of what notebook 06's 7.3 s for 16,200 in workshop predicts (batch 512
+    # instead of 256 costs less per article).
+    "extrapolated_training_factor": {"full": 0.35},
+    # Largest peak RSS of any notebook's kernel, in MB: workshop 07 on the mini split, the
+    # higher of two runs (1,147-1,198); full: approach 5 on those 120,000 rows, one epoch and
+    # a LIME explanation (`notebook_resources.py --full-memory`).
+    "peak_rss_mb": {"workshop": 1198, "full": 1358},
+}
+
+
+def tiny_run(data_dir=None) -> tuple[float, float, int]:
+    """Approach 1 trained for one epoch on the smoke preset: (seconds, test accuracy, articles).
+
+    The seconds cover loading, vectorizing, building, training and evaluating, but not
+    importing TensorFlow, so they compare fairly between a fresh process and a warm kernel.
+    """
+    import keras  # noqa: F401 - imported before the clock starts
+
+    from .data import load_ag_news
+    from .models import get_approach
+    from .workbench import run_approach
+
+    started = time.perf_counter()
+    data = load_ag_news(get_preset("smoke"), data_dir)
+    result = run_approach(get_approach(1), data, verbose=0, log=False)
+    return time.perf_counter() - started, result.evaluation.accuracy, len(data.train)
+
+
+def training_message(preset: Preset, seconds: float, accuracy: float, articles: int) -> str:
+    return (f"approach 1 trained for 1 epoch on {articles:,} articles and evaluated in "
+            f"{seconds:.1f} s (test accuracy {accuracy:.2f}, meaningless at this size; the "
+            f"lessons will use the {preset.name} preset)")
+
+
+def _article_epochs(preset: Preset) -> int:
+    """Training articles times epochs for a preset on the canonical files (120,000 training rows)."""
+    pool = preset.train_size or 120_000
+    return round(pool * (1 - preset.validation_fraction)) * preset.epochs
+
+
+def estimate_lesson_times(preset: Preset, tiny_seconds: float, reference: dict | None = None) -> dict:
+    """Expected wall seconds per notebook on this machine, from the recorded reference run.
+
+    Each lesson's recorded time is scaled by how fast this machine did the tiny run
+    compared with the reference machine; its training part is also scaled by the
+    preset's article-epochs over those recorded. A preset that was never recorded is
+    extrapolated from the workshop recording, corrected by a factor measured on one notebook
+    (rougher: say so when showing it).
+    """
+    reference = reference or LESSON_REFERENCE
+    recorded = reference["presets"].get(preset.name) or reference["presets"].get("workshop")
+    if not recorded:
+        return {}
+    speed = tiny_seconds / recorded["tiny_run_s"]
+    more_training = _article_epochs(preset) / recorded["article_epochs_per_run"]
+    if preset.name not in reference["presets"]:
+        more_training *= reference.get("extrapolated_training_factor", {}).get(preset.name, 1.0)
+    return {notebook: (parts["other_s"] + parts["train_s"] * more_training) * speed
+            for notebook, parts in recorded["lessons"].items()}
+
+
+def lesson_times_message(preset: Preset, tiny_seconds: float) -> tuple[bool, str]:
+    """One line: the expected minutes of each lesson in `preset`, and how they were estimated."""
+    estimates = estimate_lesson_times(preset, tiny_seconds)
+    if not estimates:
+        return True, "no recorded lesson timings to scale (run benchmarks/notebook_resources.py)"
+    presets = LESSON_REFERENCE["presets"]
+    recorded = presets.get(preset.name) or presets["workshop"]
+    listed = ", ".join(f"{name.split('_')[0]} {_minutes(s)}" for name, s in estimates.items())
+    there = recorded["tiny_run_s"]
+    how = (f"times recorded {LESSON_REFERENCE['measured_on']}, scaled x{tiny_seconds / there:.2f} "
+           f"by this machine's tiny run ({tiny_seconds:.1f} s here, {there:.1f} s there)")
+    if preset.name not in presets:
+        corrected = preset.name in LESSON_REFERENCE.get("extrapolated_training_factor", {})
+        how += (f"; the {preset.name} preset was never recorded, so its training time is "
+                "extrapolated from the workshop recording"
+                + (" (corrected by approach 5 measured in that preset)" if corrected else "")
+                + ": a rough guide")
+    return True, (f"{preset.name} preset, expected per notebook: {listed}; "
+                  f"total {_minutes(sum(estimates.values()))} ({how})")
+
+
+def _minutes(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
