@@ -37,12 +37,14 @@ class Workbench:
     """Data and vectorizers loaded once per preset, and one way to train, evaluate and log.
 
     `speedups` is passed to `textrnn_lessons.speedups.apply` (None: on unless
-    TEXTRNN_LESSONS_SPEEDUPS=off).
+    TEXTRNN_LESSONS_SPEEDUPS=off); `protocol` to `load_ag_news` (None: "clean" unless
+    TEXTRNN_LESSONS_PROTOCOL says "tutorial").
     """
 
-    def __init__(self, data_dir=None, speedups: bool | None = None):
+    def __init__(self, data_dir=None, speedups: bool | None = None, protocol: str | None = None):
         self.data_dir = data_dir
         self.speedups = speedups
+        self.protocol = protocol
         self._data: dict[str, object] = {}
         self._vectorizers: dict[tuple, object] = {}
         self._lock = threading.Lock()
@@ -55,18 +57,20 @@ class Workbench:
         preset = get_preset(preset)
         with self._lock:
             if preset.name not in self._data:
-                self._data[preset.name] = load_ag_news(preset, self.data_dir)
+                self._data[preset.name] = load_ag_news(preset, self.data_dir, self.protocol)
             return self._data[preset.name]
 
     def vectorizer(self, data, max_tokens: int = LONGEST_SEQUENCE):
-        """A vocabulary fitted on `data`'s training texts, long enough for `max_tokens`."""
+        """A vocabulary fitted on `data` (its training texts, or under the tutorial protocol its
+        training and test texts), long enough for `max_tokens`."""
         from .vectorizer import build_vectorizer
 
         length = max(LONGEST_SEQUENCE, max_tokens)
-        key = (data.preset.name, data.source, len(data.train), length)
+        key = (data.preset.name, data.source, data.protocol, len(data.train), length)
         with self._lock:
             if key not in self._vectorizers:
-                self._vectorizers[key] = build_vectorizer(data.train.texts, length)
+                self._vectorizers[key] = build_vectorizer(data.vocabulary_texts, length,
+                                                          fast=self.speedups)
             return self._vectorizers[key]
 
     def run(self, approach: Approach, data, *, epochs: int | None = None,
@@ -113,10 +117,11 @@ class Workbench:
 
     @staticmethod
     def log(result: RunResult):
-        """Append a finished run to the results log; a run stopped early is not logged (None)."""
+        """Append a finished run to the results log; a run stopped early or not tested is not
+        logged (None)."""
         from .results import append_run
 
-        if result.stopped_early or not result.record["epochs"]:
+        if result.stopped_early or not result.record.get("epochs"):
             return None
         return append_run(result.record)
 
