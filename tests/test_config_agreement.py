@@ -32,7 +32,8 @@ PYPI_TO_CONDA_FORGE = {
     "numpy": "numpy", "pandas": "pandas", "scikit-learn": "scikit-learn",
     "matplotlib": "matplotlib-base", "pooch": "pooch", "requests": "requests",
     "platformdirs": "platformdirs", "tqdm": "tqdm", "tabulate": "tabulate",
-    "ipywidgets": "ipywidgets", "jupyterlab": "jupyterlab",
+    "ipywidgets": "ipywidgets", "jupyterlab": "jupyterlab", "jupytext": "jupytext",
+    "voila": "voila",
 }
 CONDA_TOOLS = {"python", "pip"}  # in a conda environment but not package dependencies
 # Binder installs the CPU-only TensorFlow wheel under its own name; same versions, same code.
