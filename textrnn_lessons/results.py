@@ -226,30 +226,37 @@ def _problems_sentence(path: Path, problems: list[tuple[int, str]]) -> str:
 
 
 def tutorial_table():
-    """The tutorial's published accuracies, one row per approach."""
+    """The tutorial's published accuracies, one row per approach (`tables.show_tutorial`)."""
     import pandas as pd
 
     return pd.DataFrame([
         {"approach": a.number, "label": a.label, "max_tokens": a.max_tokens,
-         "embed_len": a.embed_len, "units": ",".join(map(str, a.units)),
+         "embed_len": a.embed_len, "units": ", ".join(map(str, a.units)),
          "tutorial_accuracy_%": a.tutorial_accuracy}
         for a in APPROACHES
     ])
 
 
 def comparison_table(path: Path | str | None = None, runs: list[dict] | None = None):
-    """Logged runs (latest first per approach and preset) beside the tutorial's accuracies."""
+    """Logged runs (newest first) beside the tutorial's accuracies; names made for code, and
+    `tables.show_runs` for the screen. `degenerate`: too few tokens to learn anything (the
+    record's flag, or its max_tokens in logs older than the flag)."""
     import pandas as pd
+
+    from .models import MIN_USEFUL_TOKENS
 
     runs = read_runs(path) if runs is None else runs
     columns = ["label", "preset", "train_size", "test_size", "epochs", "test_accuracy_%",
-               "tutorial_accuracy_%", "train_seconds", "time"]
+               "tutorial_accuracy_%", "train_seconds", "time", "degenerate"]
     if not runs:
         return pd.DataFrame(columns=columns)
     table = pd.DataFrame(runs)
     table["test_accuracy_%"] = (table["test_accuracy"] * 100).round(2)
     published = {a.number: a.tutorial_accuracy for a in APPROACHES}
     table["tutorial_accuracy_%"] = table["approach"].map(lambda n: published.get(n))
+    logged = table.reindex(columns=["degenerate", "max_tokens"])  # older logs lack the flag
+    too_short = pd.to_numeric(logged["max_tokens"], errors="coerce") < MIN_USEFUL_TOKENS
+    table["degenerate"] = logged["degenerate"].where(logged["degenerate"].notna(), too_short)
     # The log is in the order runs finished, so reversing it puts the newest first; a column
     # no record has (an old log) comes out empty rather than failing.
     return table.iloc[::-1].reindex(columns=columns).reset_index(drop=True)
