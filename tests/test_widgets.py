@@ -150,7 +150,7 @@ def test_train_click_shows_live_curves_results_and_logs_the_run(make_panel, priv
     assert runs[0]["stopped_early"] is False
     assert runs[0]["test_accuracy"] == pytest.approx(accuracy, abs=1e-6)
     # The linked comparison view refreshed itself.
-    assert "1 run(s)" in view.message.value and "Approach 1: Single RNN layer" in view.table.value
+    assert "1 run," in view.message.value and "Approach 1: Single RNN layer" in view.table.value
     assert outputs_of(view.chart_output) == ["image/png", "text/plain"]
 
     # A second click reuses the loaded data and appends a second record.
@@ -245,10 +245,10 @@ def test_comparison_view_reads_the_log_and_filters_by_preset(private_results_log
     for record in (trained_smoke.record, workshop):
         append_run(record, private_results_log)
     view = ComparisonView()
-    assert "2 run(s)" in view.message.value
+    assert "2 runs" in view.message.value
     assert view.table.value.count("</tr>") == 3  # header + two runs
     view.preset.value = "workshop"
-    assert "1 run(s)" in view.message.value and "80.0" in view.table.value
+    assert "1 run," in view.message.value and "80.0" in view.table.value
     view.preset.value = "full"
     assert "No runs logged yet" in view.message.value and "90.53" in view.table.value
     view.preset.value = None

@@ -119,7 +119,8 @@ class Experiments:
                  "seconds per run": float(np.median(e.seconds))}
                 for e in self.done.values()]
         return friendly(pd.DataFrame(rows), decimals={"seconds per run": 1},
-                        left=("experiment", "design", "verdict", "you predicted"))
+                        left=("experiment", "design", "verdict", "you predicted"),
+                        signed=("vs baseline (points)",))
 
     def recommend(self) -> str:
         """The rule's pick: the best mean among experiments really better than the baseline,

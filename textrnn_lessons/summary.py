@@ -101,6 +101,6 @@ def key_differences(table):
             "your difference (points)": new["your accuracy %"] - old["your accuracy %"],
             "tutorial difference (points)": new["tutorial accuracy %"] - old["tutorial accuracy %"],
         })
-    return friendly(pd.DataFrame(rows), decimals={"your difference (points)": 2,
-                                                  "tutorial difference (points)": 2},
-                    left=("change", "compares"))
+    differences = ("your difference (points)", "tutorial difference (points)")
+    return friendly(pd.DataFrame(rows), decimals=dict.fromkeys(differences, 2),
+                    left=("change", "compares"), signed=differences)

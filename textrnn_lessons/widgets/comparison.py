@@ -53,6 +53,7 @@ class ComparisonView:
     def refresh(self) -> None:
         """Re-read the results log and redraw the table and the chart."""
         from ..results import comparison_table, tutorial_table
+        from ..tables import show_runs, show_tutorial
 
         with self._lock:
             try:
@@ -63,11 +64,13 @@ class ComparisonView:
             if self.preset.value != ALL_PRESETS:
                 table = table[table["preset"] == self.preset.value].reset_index(drop=True)
             if table.empty:
-                self.message.value = ("No runs logged yet; train an approach and refresh. "
-                                      "The tutorial's published accuracies:")
-                self.table.value = tutorial_table().to_html(index=False)
+                among = "" if self.preset.value == ALL_PRESETS else f" with preset {self.preset.value}"
+                self.message.value = (f"No runs logged yet{among}; train an approach and press "
+                                      "Refresh. The tutorial's published accuracies:")
+                self.table.value = show_tutorial(tutorial_table()).to_html()
             else:
-                self.message.value = f"{len(table)} run(s), newest first."
-                self.table.value = table.to_html(index=False, na_rep="")
+                runs = f"{len(table)} run" + ("s" if len(table) != 1 else "")
+                self.message.value = f"{runs}, newest first; the chart shows the latest per preset."
+                self.table.value = show_runs(table).to_html()
             figure = comparison_figure(table, figure=new_figure())
             self.chart_output.outputs = (png_output(figure, "comparison chart"),)
