@@ -20,9 +20,14 @@ MAX_EPOCHS = 30
 BATCH_SIZES = (16, 32, 64, 128, 256, 512, 1024)
 LEARNING_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1)
 KERAS_DEFAULT_LEARNING_RATE = 0.001  # the default of both RMSprop and Adam in Keras 3
-STYLE = {"description_width": "9em"}
-WIDE = w.Layout(width="34em")
-MEDIUM = w.Layout(width="24em")
+STYLE = {"description_width": "10em"}  # room for the longest, "Embedding length"
+WIDE = w.Layout(width="38em")  # the longest option, approach 5's label, shown whole
+COLUMN_WIDTH = "26em"  # every control of the design and training columns: their edges line up
+
+
+def column() -> w.Layout:
+    """The layout of a control in the panel's design or training column."""
+    return w.Layout(width=COLUMN_WIDTH)
 
 
 def parse_units(text: str) -> tuple[int, ...]:
@@ -50,16 +55,16 @@ class DesignControls:
         self.approach = w.Dropdown(options=options, value=1, description="Approach",
                                    style=STYLE, layout=WIDE)
         self.max_tokens = w.IntSlider(value=25, min=1, max=500, description="Max tokens",
-                                      style=STYLE, continuous_update=False)
+                                      style=STYLE, layout=column(), continuous_update=False)
         self.embed_len = w.IntSlider(value=30, min=1, max=512, description="Embedding length",
-                                     style=STYLE, continuous_update=False)
+                                     style=STYLE, layout=column(), continuous_update=False)
         self.layers = w.IntSlider(value=1, min=1, max=MAX_LAYERS, description="RNN layers",
-                                  style=STYLE, continuous_update=False)
-        self.units = w.Text(value="50", description="Units per layer", style=STYLE,
+                                  style=STYLE, layout=column(), continuous_update=False)
+        self.units = w.Text(value="50", description="Units per layer", style=STYLE, layout=column(),
                             placeholder="e.g. 50, 60, 75", continuous_update=False)
-        self.bidirectional = w.Checkbox(value=False, description="Bidirectional", indent=False)
+        self.bidirectional = w.Checkbox(value=False, description="Bidirectional", style=STYLE)
         self.cell = w.Dropdown(options=RNN_CELLS, value="SimpleRNN", description="RNN cell",
-                               style=STYLE)
+                               style=STYLE, layout=column())
         self.sliders = [self.max_tokens, self.embed_len, self.layers, self.units,
                         self.bidirectional, self.cell]
         self._syncing = False
@@ -151,16 +156,17 @@ class TrainingControls:
 
     def __init__(self, preset):
         self.optimizer = w.Dropdown(options=[("RMSprop", "rmsprop"), ("Adam", "adam")],
-                                    value="rmsprop", description="Optimizer", style=STYLE)
+                                    value="rmsprop", description="Optimizer", style=STYLE,
+                                    layout=column())
         self.learning_rate = w.Dropdown(
             options=[(f"{lr:g}" + (" (Keras default)" if lr == KERAS_DEFAULT_LEARNING_RATE
                                    else ""), lr) for lr in LEARNING_RATES],
             value=KERAS_DEFAULT_LEARNING_RATE, description="Learning rate", style=STYLE,
-            layout=MEDIUM)
-        self.epochs = w.IntSlider(value=preset.epochs, min=1, max=MAX_EPOCHS,
-                                  description="Epochs", style=STYLE, continuous_update=False)
+            layout=column())
+        self.epochs = w.IntSlider(value=preset.epochs, min=1, max=MAX_EPOCHS, description="Epochs",
+                                  style=STYLE, layout=column(), continuous_update=False)
         self.batch_size = w.Dropdown(options=BATCH_SIZES, value=preset.batch_size,
-                                     description="Batch size", style=STYLE)
+                                     description="Batch size", style=STYLE, layout=column())
         self.preset = w.Dropdown(options=[(preset_option(p), p.name) for p in PRESETS.values()],
                                  value=preset.name, description="Preset", style=STYLE,
                                  layout=WIDE)

@@ -53,18 +53,31 @@ class RunView:
             self.plot_output.outputs = (png_output(figure, "training curves"),)
 
     def show_result(self, result, test_articles: int) -> None:
-        """Test accuracy, the confusion matrix and the per-topic report (in a fixed-width font)."""
+        """Test accuracy, then the confusion matrix beside the per-topic report (fixed-width)."""
         evaluation, approach = result.evaluation, result.approach
         epochs = result.record["epochs"]
+        after = (f"after {epochs} complete epoch{'s' if epochs != 1 else ''}" if epochs
+                 else "after part of the first epoch")
         tutorial = (f" The tutorial reports {approach.tutorial_accuracy:.2f} % for this approach "
                     "(all 120,000 articles, 5 epochs).") if approach.tutorial_accuracy else ""
         self.test_accuracy.value = (
             f"<b>Test accuracy: {100 * evaluation.accuracy:.2f} %</b> on {test_articles:,} test "
-            f"articles after {epochs} complete epoch{'s' if epochs != 1 else ''}."
-            f"{html.escape(tutorial)}")
+            f"articles {after}.{html.escape(tutorial)}")
         figure = plot_confusion_matrix(evaluation, title=approach.label, figure=new_figure())
-        report = html.escape(evaluation.report)
-        self.result_output.outputs = (
-            png_output(figure, "confusion matrix"),
-            html_output(f'<pre style="font-family: monospace">{report}</pre>', evaluation.report),
-        )
+        self.result_output.outputs = (_matrix_and_report(figure, evaluation.report),)
+
+
+def _matrix_and_report(figure, report: str) -> dict:
+    """One output: the confusion matrix with the per-topic report beside it (below it when the
+    page is narrow), the report in a fixed-width font so its columns line up. The PNG alone
+    and the report as text come with it, for front ends that cannot show HTML."""
+    matrix = png_output(figure, "confusion matrix")["data"]["image/png"]
+    markup = (
+        '<div style="display: flex; flex-wrap: wrap; align-items: center; gap: 0.5em 2em">'
+        f'<img src="data:image/png;base64,{matrix}" alt="confusion matrix">'
+        '<div><div style="font-weight: 600; margin-bottom: 0.4em">Per topic, on the test set'
+        '</div><pre style="font-family: monospace; margin: 0">'
+        f"{html.escape(report)}</pre></div></div>")
+    output = html_output(markup, report)
+    output["data"]["image/png"] = matrix
+    return output
