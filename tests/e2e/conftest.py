@@ -29,6 +29,7 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-network
                   "--disable-quic", "--disable-dev-shm-usage"]
 ARTIFACTS = REPO / "test-artifacts" / "e2e"
 APP = "apps/approach_explorer.ipynb"
+VOILA_CONFIG = "voila.json"  # keeps the app's page offline (see apps/approach_explorer.ipynb)
 HERE = Path(__file__).parent
 
 
@@ -141,6 +142,9 @@ def lesson_root(tmp_path_factory) -> Path:
         if (REPO / folder).is_dir():
             shutil.copytree(REPO / folder, root / folder,
                             ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    # Voilà reads its configuration from the folder it starts in, as when run from the repository
+    if (REPO / VOILA_CONFIG).is_file():
+        shutil.copyfile(REPO / VOILA_CONFIG, root / VOILA_CONFIG)
     return root
 
 

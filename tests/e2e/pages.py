@@ -285,8 +285,13 @@ def check_invalid_design_is_refused(panel: PanelDriver) -> None:
     expect(panel.train_button).to_be_enabled()
 
 
-def check_train_shows_curves_and_accuracy(panel: PanelDriver, timeout: float = 300) -> str:
-    """Train: the live curves appear, then the test accuracy; returns the accuracy sentence."""
+def check_train_shows_curves_and_accuracy(panel: PanelDriver, screen: str,
+                                          timeout: float = 300) -> str:
+    """Train: the live curves appear, then the test accuracy, the confusion matrix and the
+    per-topic report in a fixed-width font; `screen` names the screenshot. Returns the
+    accuracy sentence."""
+    from .screens import look_at
+
     panel.rendered()
     panel.train_button.click()
     panel.wait_state("finished", timeout=timeout)
@@ -294,12 +299,22 @@ def check_train_shows_curves_and_accuracy(panel: PanelDriver, timeout: float = 3
     sentence = (panel.accuracy.text_content() or "").strip()
     assert re.search(r"Test accuracy: \d+\.\d\d %", sentence), (
         f"No test accuracy after training; the panel shows {sentence!r}")
-    assert_image_shown(panel.root.locator(".textrnn-result"), "The confusion matrix after training")
+    result = panel.root.locator(".textrnn-result")
+    assert_image_shown(result, "The confusion matrix after training")
+    report = result.locator("pre", has_text="precision").first
+    font = report.evaluate("el => getComputedStyle(el).fontFamily")
+    assert "mono" in font.lower(), f"The per-topic report is set in {font!r}, not a fixed-width font."
+    assert "scores are below" in panel.message_text(), (
+        f"The panel's message does not say where the scores are: {panel.message_text()!r}")
+    look_at(panel.root, screen, "The panel after Train")
     return sentence
 
 
-def check_stop_leaves_panel_usable(panel: PanelDriver) -> None:
-    """A long run (batch 16, 5 epochs) is stopped mid-way; the controls work again afterwards."""
+def check_stop_leaves_panel_usable(panel: PanelDriver, screen: str) -> None:
+    """A long run (batch 16, 5 epochs) is stopped mid-way and says so truthfully (only complete
+    epochs count); `screen` names the screenshot. The controls work again afterwards."""
+    from .screens import look_at
+
     panel.rendered()
     panel.choose(".textrnn-batch-size", "16")
     panel.set_slider(".textrnn-epochs", 5)
@@ -309,9 +324,13 @@ def check_stop_leaves_panel_usable(panel: PanelDriver) -> None:
     expect(panel.root.locator(".textrnn-progress-label")).to_contain_text("batch", timeout=120 * SECOND)
     panel.stop_button.click()
     panel.wait_state("stopped", timeout=120)
-    assert "Stopped" in panel.message_text(), f"After Stop the panel says {panel.message_text()!r}"
+    said = panel.message_text()
+    assert re.search(r"Stopped by you (after \d+ complete epochs?|during the first epoch)", said), (
+        f"After Stop the panel does not say how many complete epochs ran: {said!r}")
+    assert "below" in said, f"After Stop the panel does not say where the scores are: {said!r}"
     expect(panel.train_button).to_be_enabled()
     expect(panel.stop_button).to_be_disabled()
+    look_at(panel.root, screen, "The panel after Stop")
     # usable: the controls answer again and the panel is ready for the next run
     panel.choose(".textrnn-batch-size", "128")
     panel.set_slider(".textrnn-epochs", 1)

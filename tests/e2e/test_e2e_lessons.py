@@ -1,7 +1,8 @@
 """The lesson notebooks in JupyterLab, as a learner meets them: open, Run All, look at the outputs.
 
 The approach notebook is run once (module fixture); the tests then read its outputs and use the
-approach panel at its end, in order: controls, an invalid design, Train, Stop.
+approach panel at its end, in order: controls, an invalid design, Train, Stop. Each view is
+photographed into test-artifacts/e2e/screens/lab-*.png and checked for what looks unfinished.
 """
 import re
 
@@ -12,6 +13,7 @@ pytest.importorskip("playwright")
 from .pages import (LabNotebook, PanelDriver, assert_image_shown,  # noqa: E402
                     check_controls_render, check_invalid_design_is_refused,
                     check_stop_leaves_panel_usable, check_train_shows_curves_and_accuracy)
+from .screens import assert_stayed_local, look_at, track_requests  # noqa: E402
 
 START_HERE = "notebooks/00_start_here.ipynb"
 APPROACH_1 = "notebooks/02_single_rnn_25_tokens.ipynb"
@@ -25,11 +27,14 @@ def test_start_here_runs_and_shows_its_verdict(lab):
     assert "All checks passed: ready for the lessons." in verdict, (
         f"00_start_here did not show the all-clear; its check cell shows:\n{verdict}")
     assert re.search(r"\[ok\] training: approach 1 trained", verdict), verdict
+    assert "NBVAL" not in notebook.panel.text_content(), "00_start_here shows a test marker."
+    look_at(notebook.output_of("run_checks("), "lab-00-checks", "00_start_here's check")
 
 
 @pytest.fixture(scope="module")
 def approach_notebook(lab_server, module_page):
     """Notebook 02 opened and run top to bottom once (smoke preset), kept open for the tests."""
+    track_requests(module_page)
     notebook = LabNotebook(module_page, lab_server, APPROACH_1).open()
     notebook.run_all(timeout=600)
     yield notebook
@@ -40,11 +45,19 @@ def test_approach_notebook_runs_top_to_bottom(approach_notebook):
     approach_notebook.assert_ran_cleanly()
     summary = approach_notebook.output_of("print(evaluation.summary())").text_content()
     assert "accuracy" in summary.lower(), f"The evaluation cell shows no accuracy:\n{summary}"
+    assert "NBVAL" not in approach_notebook.panel.text_content(), "02 shows a test marker."
+
+
+def test_approach_notebook_shows_the_training_curves(approach_notebook):
+    output = approach_notebook.output_of("plot_history(history")
+    assert_image_shown(output, "The training-curves cell")
+    look_at(output, "lab-02-training-curves", "02's training curves")
 
 
 def test_approach_notebook_shows_the_confusion_matrix(approach_notebook):
     output = approach_notebook.output_of("plot_confusion_matrix(evaluation")
     assert_image_shown(output, "The confusion-matrix cell")
+    look_at(output, "lab-02-confusion-matrix", "02's confusion matrix")
 
 
 def test_approach_notebook_shows_the_lime_explanation(approach_notebook):
@@ -59,17 +72,23 @@ def test_approach_notebook_shows_the_lime_explanation(approach_notebook):
         raise AssertionError("LIME's view drew no bars: its JavaScript did not run in the output "
                              f"(the cell shows {view.text_content()[:200]!r}).") from None
     assert bars.count() >= 4, f"LIME's view drew only {bars.count()} bars."
+    look_at(view, "lab-02-lime-view", "02's LIME view")
+    seeds = approach_notebook.output_of("seed_comparison(explanation, other_seed)")
+    seeds.locator("table").first.wait_for(timeout=30_000)
+    look_at(seeds, "lab-02-lime-seeds", "02's LIME seed comparison")
+    assert_stayed_local(approach_notebook.page, "JupyterLab, running notebook 02")
 
 
 @pytest.fixture(scope="module")
 def panel(approach_notebook):
     """The approach panel at the end of notebook 02, scrolled into view."""
-    cell = approach_notebook.cell_with_source("ApproachPanel(approach=1)")
+    cell = approach_notebook.cell_with_source("ApproachPanel(approach=1")
     return PanelDriver(approach_notebook.page, cell)
 
 
 def test_the_approach_controls_render(panel):
     check_controls_render(panel)
+    look_at(panel.root, "lab-02-panel-ready", "02's approach panel before a run")
 
 
 def test_an_invalid_design_shows_the_panels_message(panel):
@@ -77,8 +96,8 @@ def test_an_invalid_design_shows_the_panels_message(panel):
 
 
 def test_train_shows_the_live_plot_and_a_test_accuracy(panel):
-    check_train_shows_curves_and_accuracy(panel)
+    check_train_shows_curves_and_accuracy(panel, "lab-02-panel-after-train")
 
 
 def test_stop_leaves_the_panel_usable(panel):
-    check_stop_leaves_panel_usable(panel)
+    check_stop_leaves_panel_usable(panel, "lab-02-panel-after-stop")
