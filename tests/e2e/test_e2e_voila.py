@@ -104,5 +104,5 @@ def test_custom_and_too_short_designs_are_trained_and_marked_in_the_comparison(a
 
 
 def test_the_whole_app_after_a_session(app):
-    look_at(app.locator("#rendered_cells"), "voila-app-after-runs", "The Voilà app after four runs")
+    look_at(app.locator("#rendered_cells"), "voila-app-after-runs", "The app after four runs")
     assert_stayed_local(app, "The Voilà app, after training")
