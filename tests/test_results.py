@@ -11,8 +11,8 @@ import threading
 
 import pytest
 
-from textrnn_lessons.results import (ResultsLogError, append_run, comparison_table,
-                                     latest_per_approach, make_record, read_runs, tutorial_table)
+from textrnn_lessons.results import ResultsLogError, append_run, read_runs
+from textrnn_lessons.runs import comparison_table, make_record, tutorial_table
 
 from .test_hostile_inputs import as_plain_user
 
@@ -194,8 +194,6 @@ def test_comparison_sits_beside_the_tutorials_numbers(smoke_data):
     table = comparison_table()
     assert list(table["test_accuracy_%"]) == [80.0, 50.0]  # newest first
     assert set(table["tutorial_accuracy_%"]) == {90.42}
-    latest = latest_per_approach(table, "smoke")
-    assert len(latest) == 1 and latest.iloc[0]["test_accuracy_%"] == 80.0
     assert list(tutorial_table()["tutorial_accuracy_%"]) == [86.75, 87.77, 90.42, 83.63, 90.53]
     assert comparison_table(runs=[]).empty
 

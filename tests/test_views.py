@@ -17,7 +17,7 @@ matplotlib.use("Agg")
 from textrnn_lessons.evaluation import Evaluation  # noqa: E402
 from textrnn_lessons.models import get_approach  # noqa: E402
 from textrnn_lessons.plots import comparison_figure, plot_confusion_matrix  # noqa: E402
-from textrnn_lessons.results import comparison_table, tutorial_table  # noqa: E402
+from textrnn_lessons.runs import comparison_table, tutorial_table  # noqa: E402
 from textrnn_lessons.tables import friendly, show_runs, show_tutorial  # noqa: E402
 from textrnn_lessons.widgets.outputs import new_figure  # noqa: E402
 

@@ -1,6 +1,8 @@
-"""The results log: one JSON line per training run, and the table beside the tutorial's.
+"""The results log: one JSON line per training run, appended safely, read back strictly.
 
-Introduced in notebook 07_results_and_next_steps. The log lives at
+Introduced in notebook 02_single_rnn_25_tokens (`runs.log_run` writes it) and read in
+07_results_and_next_steps. What a record holds, and the tables made from records, are in
+`runs`. The log lives at
 $TEXTRNN_LESSONS_RESULTS, or `results.jsonl` in the per-user data folder. Notebooks, the
 approach panels, Voilà kernels and the CLI may all append to one log at the same moment.
 """
@@ -10,17 +12,12 @@ import errno
 import json
 import math
 import os
-import platform
 import time
 from contextlib import contextmanager
-from datetime import datetime, timezone
-from importlib import metadata
 from pathlib import Path
 
 from .config import RESULTS_ENV, results_path
-from .models import APPROACHES
 
-_VERSIONED = ("textrnn-lessons", "tensorflow", "keras", "numpy", "scikit-learn")
 #: Fields every record must hold for the comparison: a line without them is reported.
 REQUIRED_FIELDS = ("time", "approach", "label", "preset", "test_accuracy")
 #: How long an append waits for another program to finish its own (each takes milliseconds).
@@ -33,43 +30,6 @@ class ResultsLogError(ValueError):
     A ValueError, so views that already show a damaged line's sentence (the comparison
     view, the CLI) show these too.
     """
-
-
-def library_versions() -> dict[str, str]:
-    """Installed versions of the libraries that shape a result."""
-    versions = {"python": platform.python_version()}
-    for name in _VERSIONED:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "not installed"
-    return versions
-
-
-def make_record(approach, data, epochs: int, test_accuracy: float, train_seconds: float, **extra) -> dict:
-    """The fields every run records: what ran, on how much data, and how it did."""
-    record = {
-        "time": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "approach": approach.number,
-        "label": approach.label,
-        "max_tokens": approach.max_tokens,
-        "embed_len": approach.embed_len,
-        "units": list(approach.units),
-        "bidirectional": approach.bidirectional,
-        "cell": approach.cell,
-        "mask_padding": approach.mask_padding,
-        "preset": data.preset.name,
-        "train_size": len(data.train),
-        "validation_size": len(data.validation),
-        "test_size": len(data.test),
-        "data_source": data.source,
-        "epochs": epochs,
-        "test_accuracy": round(float(test_accuracy), 6),
-        "train_seconds": round(float(train_seconds), 2),
-        "versions": library_versions(),
-    }
-    record.update(extra)
-    return record
 
 
 def _write_problem(path: Path, error: OSError) -> ResultsLogError:
@@ -223,48 +183,3 @@ def _problems_sentence(path: Path, problems: list[tuple[int, str]]) -> str:
     elif others:
         sentence += f" Lines {', '.join(others[:-1])} and {others[-1]} have problems too."
     return sentence
-
-
-def tutorial_table():
-    """The tutorial's published accuracies, one row per approach (`tables.show_tutorial`)."""
-    import pandas as pd
-
-    return pd.DataFrame([
-        {"approach": a.number, "label": a.label, "max_tokens": a.max_tokens,
-         "embed_len": a.embed_len, "units": ", ".join(map(str, a.units)),
-         "tutorial_accuracy_%": a.tutorial_accuracy}
-        for a in APPROACHES
-    ])
-
-
-def comparison_table(path: Path | str | None = None, runs: list[dict] | None = None):
-    """Logged runs (newest first) beside the tutorial's accuracies; names made for code, and
-    `tables.show_runs` for the screen. `degenerate`: too few tokens to learn anything (the
-    record's flag, or its max_tokens in logs older than the flag)."""
-    import pandas as pd
-
-    from .models import MIN_USEFUL_TOKENS
-
-    runs = read_runs(path) if runs is None else runs
-    columns = ["label", "preset", "train_size", "test_size", "epochs", "test_accuracy_%",
-               "tutorial_accuracy_%", "train_seconds", "time", "degenerate"]
-    if not runs:
-        return pd.DataFrame(columns=columns)
-    table = pd.DataFrame(runs)
-    table["test_accuracy_%"] = (table["test_accuracy"] * 100).round(2)
-    published = {a.number: a.tutorial_accuracy for a in APPROACHES}
-    table["tutorial_accuracy_%"] = table["approach"].map(lambda n: published.get(n))
-    logged = table.reindex(columns=["degenerate", "max_tokens"])  # older logs lack the flag
-    too_short = pd.to_numeric(logged["max_tokens"], errors="coerce") < MIN_USEFUL_TOKENS
-    table["degenerate"] = logged["degenerate"].where(logged["degenerate"].notna(), too_short)
-    # The log is in the order runs finished, so reversing it puts the newest first; a column
-    # no record has (an old log) comes out empty rather than failing.
-    return table.iloc[::-1].reindex(columns=columns).reset_index(drop=True)
-
-
-def latest_per_approach(table, preset: str | None = None):
-    """The most recent run of each of the five approaches (optionally for one preset)."""
-    if preset is not None:
-        table = table[table["preset"] == preset]
-    table = table[table["tutorial_accuracy_%"].notna()]
-    return table.drop_duplicates(subset=["label"]).sort_values("label").reset_index(drop=True)

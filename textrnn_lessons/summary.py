@@ -1,14 +1,14 @@
 """Notebook 07's summary: your logged runs of the five approaches beside the tutorial's.
 
 Introduced in notebook 07_results_and_next_steps. A comparison is fair only between runs on
-the same data, trained the lessons' way, so every table here starts from `runs_for(data)`.
+the same data, trained the lessons' way, so every table here starts from `runs.runs_for(data)`.
 """
 from __future__ import annotations
 
 from .models import APPROACHES
+from .runs import latest_runs
 from .tables import friendly
 
-KERAS_DEFAULT_LEARNING_RATE = 0.001  # RMSprop's (and Adam's) default in Keras 3
 #: The comparisons notebook 07 discusses: (question, approach, baseline approach).
 KEY_COMPARISONS = (
     ("reading 50 tokens instead of 25", 2, 1),
@@ -16,30 +16,6 @@ KEY_COMPARISONS = (
     ("three stacked forward layers instead of one", 4, 2),
     ("three stacked bidirectional layers instead of one", 5, 3),
 )
-
-
-def runs_for(data) -> list[dict]:
-    """Logged runs of the five approaches on exactly this data (preset, sizes, source), trained
-    the lessons' way: the preset's epochs and batch size, RMSprop at its default rate."""
-    from .results import read_runs
-
-    preset = data.preset
-    return [r for r in read_runs()
-            if r.get("approach") is not None and r.get("preset") == preset.name
-            and r.get("train_size") == len(data.train) and r.get("test_size") == len(data.test)
-            and r.get("data_source") == data.source and r.get("epochs") == preset.epochs
-            and r.get("batch_size", preset.batch_size) == preset.batch_size
-            and r.get("optimizer", "rmsprop") == "rmsprop"
-            and r.get("learning_rate") in (None, KERAS_DEFAULT_LEARNING_RATE)
-            and not r.get("stopped_early")]
-
-
-def latest_runs(data) -> dict[int, dict]:
-    """The newest logged run of each approach on this data, by approach number."""
-    latest = {}
-    for run in sorted(runs_for(data), key=lambda r: r["time"]):
-        latest[run["approach"]] = run
-    return latest
 
 
 def train_missing_approaches(data, bench=None) -> list[int]:

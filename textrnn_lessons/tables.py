@@ -89,7 +89,7 @@ def short_time(stamp) -> str:
 
 
 def show_runs(table):
-    """`results.comparison_table()` for the screen: friendly headers, short times, a dash where
+    """`runs.comparison_table()` for the screen: friendly headers, short times, a dash where
     the tutorial has no figure, designs with too few tokens said to be so (notebook 07)."""
     shown = table.copy()
     if "degenerate" in shown.columns:
@@ -102,7 +102,7 @@ def show_runs(table):
 
 
 def show_tutorial(table):
-    """`results.tutorial_table()` for the screen (notebook 07 and the comparison view)."""
+    """`runs.tutorial_table()` for the screen (notebook 07 and the comparison view)."""
     shown = table[list(TUTORIAL_HEADERS)].rename(columns=TUTORIAL_HEADERS)
     return friendly(shown, decimals={"tutorial's accuracy %": 2}, left=("approach", "RNN units"))
 

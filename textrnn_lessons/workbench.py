@@ -86,7 +86,7 @@ class Workbench:
         from .evaluation import evaluate
         from .models import build_model
         from .predictor import TextPredictor
-        from .results import make_record
+        from .runs import make_record
         from .training import compile_model, set_seed, train
         from .vectorizer import vectorize_splits, vocabulary_size
 

@@ -52,7 +52,7 @@ class ComparisonView:
 
     def refresh(self) -> None:
         """Re-read the results log and redraw the table and the chart."""
-        from ..results import comparison_table, tutorial_table
+        from ..runs import comparison_table, tutorial_table
         from ..tables import show_runs, show_tutorial
 
         with self._lock:
