@@ -110,14 +110,7 @@ class Experiments:
         import pandas as pd
 
         baseline = next(iter(self.done.values()), None)
-        rows = [{"experiment": e.name, "design": e.approach.describe(),
-                 "validation accuracy % (mean)": e.mean, "lowest %": min(e.accuracies),
-                 "highest %": max(e.accuracies),
-                 "vs baseline (points)": None if e is baseline else e.mean - baseline.mean,
-                 "verdict": "baseline" if e is baseline else verdict(e, baseline),
-                 "you predicted": self.predictions.get(e.name, "–"),
-                 "seconds per run": float(np.median(e.seconds))}
-                for e in self.done.values()]
+        rows = [_row(e, baseline, self.predictions.get(e.name, "–")) for e in self.done.values()]
         return friendly(pd.DataFrame(rows), decimals={"seconds per run": 1},
                         left=("experiment", "design", "verdict", "you predicted"),
                         signed=("vs baseline (points)",))
@@ -148,3 +141,14 @@ class Experiments:
         print(f"{name}: {100 * result.evaluation.accuracy:.2f} % on the {len(self.data.test):,} "
               f"test articles (validation: {chosen.mean:.1f} % on average). Logged.")
         return result
+
+
+def _row(experiment: Experiment, baseline: Experiment, predicted: str) -> dict:
+    """One line of `Experiments.table`."""
+    first = experiment is baseline
+    return {"experiment": experiment.name, "design": experiment.approach.describe(),
+            "validation accuracy % (mean)": experiment.mean,
+            "lowest %": min(experiment.accuracies), "highest %": max(experiment.accuracies),
+            "vs baseline (points)": None if first else experiment.mean - baseline.mean,
+            "verdict": "baseline" if first else verdict(experiment, baseline),
+            "you predicted": predicted, "seconds per run": float(np.median(experiment.seconds))}

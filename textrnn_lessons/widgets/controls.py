@@ -43,8 +43,14 @@ def custom_name(design: Approach) -> str:
     """A name that says what a custom design is, for the results log and the comparison."""
     layers = "layer" if len(design.units) == 1 else "layers"
     kind = f"bidirectional {design.cell}" if design.bidirectional else design.cell
+    tokens = f"{design.max_tokens} token" + ("s" if design.max_tokens != 1 else "")
     return (f"{len(design.units)} {kind} {layers} ({', '.join(map(str, design.units))}), "
-            f"{design.max_tokens} tokens, embedding {design.embed_len}")
+            f"{tokens}, embedding {design.embed_len}")
+
+
+def _slider(value: int, top: int, description: str) -> w.IntSlider:
+    return w.IntSlider(value=value, min=1, max=top, description=description, style=STYLE,
+                       layout=column(), continuous_update=False)
 
 
 class DesignControls:
@@ -54,12 +60,9 @@ class DesignControls:
         options = [(a.label, a.number) for a in APPROACHES] + [("Custom design", CUSTOM)]
         self.approach = w.Dropdown(options=options, value=1, description="Approach",
                                    style=STYLE, layout=WIDE)
-        self.max_tokens = w.IntSlider(value=25, min=1, max=500, description="Max tokens",
-                                      style=STYLE, layout=column(), continuous_update=False)
-        self.embed_len = w.IntSlider(value=30, min=1, max=512, description="Embedding length",
-                                     style=STYLE, layout=column(), continuous_update=False)
-        self.layers = w.IntSlider(value=1, min=1, max=MAX_LAYERS, description="RNN layers",
-                                  style=STYLE, layout=column(), continuous_update=False)
+        self.max_tokens = _slider(25, 500, "Max tokens")
+        self.embed_len = _slider(30, 512, "Embedding length")
+        self.layers = _slider(1, MAX_LAYERS, "RNN layers")
         self.units = w.Text(value="50", description="Units per layer", style=STYLE, layout=column(),
                             placeholder="e.g. 50, 60, 75", continuous_update=False)
         self.bidirectional = w.Checkbox(value=False, description="Bidirectional", style=STYLE)

@@ -24,17 +24,8 @@ class RunReports:
             self.train_button.disabled = True
             self._set_state("refused")
             return False
-        s = self.settings()
-        epochs = f"{s['epochs']} epoch" + ("s" if s["epochs"] != 1 else "")
-        ready = (f"Ready: {approach.label}, preset {self.preset.value}, {epochs}, batch "
-                 f"{s['batch_size']}, {self.optimizer.label} at learning rate "
-                 f"{s['learning_rate']:g}.")
-        if approach.degenerate:
-            self.view.say(ready + f" Note: {approach.max_tokens} token(s) is less than a "
-                          f"headline (under {MIN_USEFUL_TOKENS}); it trains, but cannot learn "
-                          "anything useful, and the comparison marks it so.", "warn")
-        else:
-            self.view.say(ready)
+        ready = _ready(approach, self.preset.value, self.settings(), self.optimizer.label)
+        self.view.say(ready, "warn" if approach.degenerate else "info")
         self.train_button.disabled = False
         self._set_state("idle")
         return True
@@ -108,3 +99,16 @@ class RunReports:
     def on_failed(self, error) -> None:
         self.last_error = error
         self._end("failed", f"Training failed: {error}", "error")
+
+
+def _ready(approach, preset: str, settings: dict, optimizer: str) -> str:
+    """'Ready: ...' with the run's settings, and a warning for a design too short to learn."""
+    epochs = f"{settings['epochs']} epoch" + ("s" if settings["epochs"] != 1 else "")
+    ready = (f"Ready: {approach.label}, preset {preset}, {epochs}, batch "
+             f"{settings['batch_size']}, {optimizer} at learning rate "
+             f"{settings['learning_rate']:g}.")
+    if not approach.degenerate:
+        return ready
+    tokens = f"{approach.max_tokens} token" + ("s are" if approach.max_tokens != 1 else " is")
+    return (ready + f" Note: {tokens} less than a headline (under {MIN_USEFUL_TOKENS}); it "
+            "trains, but cannot learn anything useful, and the comparison marks it so.")
