@@ -26,16 +26,19 @@ def profile(approach_number: int, vocabulary: int, seed: int = 0) -> tuple[float
     import numpy as np
     import tensorflow as tf
 
-    from textrnn_lessons.models import CHAINS_MIN_STEPS, build_model, get_approach, pick_chains
-    from textrnn_lessons.training import compile_model, make_dataset
+    from textrnn_lessons import speedups
+    from textrnn_lessons.models import build_model, get_approach
+    from textrnn_lessons.speedups.fit import make_dataset
+    from textrnn_lessons.speedups.rnn import CHAINS_MIN_STEPS, pick_chains
+    from textrnn_lessons.training import compile_model
 
     approach = get_approach(approach_number)
     rng = np.random.default_rng(seed)
     rows = 512 * 8
     x = rng.integers(2, vocabulary, (rows, approach.max_tokens)).astype("int32")
     y = rng.integers(0, 4, rows).astype("int32")
-    model = compile_model(build_model(approach, vocabulary))
-    pick_chains(model, steps=CHAINS_MIN_STEPS)  # what `train` picks for a full-size run
+    model = speedups.apply(compile_model(build_model(approach, vocabulary)), quiet=True)
+    pick_chains(model, steps=CHAINS_MIN_STEPS)  # what `fit` picks for a full-size run
     batches = iter(make_dataset(x, y, 512, shuffle=True, repeat=True))
     model.make_train_function()
     step = model.train_function

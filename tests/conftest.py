@@ -26,7 +26,8 @@ def private_results_log(tmp_path, monkeypatch):
 def mini_dir(monkeypatch):
     """The 6,000/1,600 offline split, selected through $TEXTRNN_LESSONS_DATA."""
     if not (MINI / "train.csv").is_file():
-        pytest.fail(f"The offline AG News split is missing from {MINI}; see DEVELOPERS.md.")
+        pytest.fail(f"The offline AG News split is missing from {MINI}; "
+                    "see 'Run the tests' in README.md.")
     monkeypatch.setenv("TEXTRNN_LESSONS_DATA", str(MINI))
     return MINI
 
@@ -43,6 +44,6 @@ def smoke_data():
 def trained_smoke(smoke_data):
     """Approach 1 trained for one epoch on the smoke data (shared by tests that only read it)."""
     from textrnn_lessons.models import get_approach
-    from textrnn_lessons.pipeline import run_approach
+    from textrnn_lessons.workbench import run_approach
 
-    return run_approach(get_approach(1), smoke_data, verbose=0, log=False)
+    return run_approach(get_approach(1), smoke_data, log=False)

@@ -136,7 +136,8 @@ def module_page(browser):
 def lesson_root(tmp_path_factory) -> Path:
     """A throwaway copy of notebooks/ and apps/: what the servers serve and Run All may save into."""
     if not (MINI / "train.csv").is_file():
-        pytest.fail(f"The offline AG News split is missing from {MINI}; see DEVELOPERS.md.")
+        pytest.fail(f"The offline AG News split is missing from {MINI}; "
+                    "see 'Run the tests' in README.md.")
     root = tmp_path_factory.mktemp("lessons")
     for folder in ("notebooks", "apps"):
         if (REPO / folder).is_dir():

@@ -36,6 +36,8 @@ def faster_model(model) -> tuple[object, list[str]]:
             twin.set_weights(layer.get_weights())
             lines.append(f"  {layer.name}: {_kind(layer)} -> {_kind(twin)} (input weights applied "
                          "once per sequence, steps unrolled)")
+        elif reason := _kept_reason(layer, steps):
+            lines.append(f"  {layer.name}: {_kind(layer)} kept as it is: {reason}")
     if model.compiled:
         config = keras.saving.deserialize_keras_object(model.get_compile_config())
         optimizer = config["optimizer"]
@@ -80,6 +82,21 @@ def _plain_rnn(layer, steps) -> bool:
     return (type(layer) is keras.layers.SimpleRNN and not layer.cell.dropout
             and not layer.cell.recurrent_dropout and steps is not None
             and steps <= UNROLL_MAX_TOKENS and not layer.go_backwards)
+
+
+def _kept_reason(layer, steps) -> str | None:
+    """Why a recurrent layer stays stock Keras, in words; None for any other layer."""
+    rnn = getattr(layer, "forward_layer", layer)
+    if not isinstance(rnn, keras.layers.RNN):
+        return None
+    if type(rnn) is not keras.layers.SimpleRNN:
+        return f"only SimpleRNN has a faster twin, and this is a {type(rnn).__name__}."
+    if rnn.cell.dropout or rnn.cell.recurrent_dropout:
+        return "the faster SimpleRNN has no dropout."
+    if steps is None or steps > UNROLL_MAX_TOKENS:
+        return (f"the faster SimpleRNN writes its steps out, which pays only up to "
+                f"{UNROLL_MAX_TOKENS} tokens.")
+    return "the faster SimpleRNN reads forwards only (go_backwards=True here)."
 
 
 def _projected(layer) -> ProjectedSimpleRNN:
