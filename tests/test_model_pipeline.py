@@ -1,4 +1,7 @@
-"""Vectorizer, the five approaches, training, evaluation and the raw-string predictor."""
+"""The five approaches and their builder (models), compiling and training (training), the test
+metrics (evaluation), the raw-string predictor and the plots: the path from an approach record
+to a trained, evaluated model.
+"""
 from __future__ import annotations
 
 import math
@@ -7,38 +10,8 @@ import numpy as np
 import pytest
 
 from textrnn_lessons.models import APPROACHES, Approach, build_model, get_approach
+
 from .conftest import MINI
-from textrnn_lessons.vectorizer import (UNKNOWN_INDEX, build_vectorizer, vectorize, vocabulary_size,
-                                       worked_example)
-
-
-@pytest.fixture(scope="module")
-def vectorizer(smoke_data):
-    return build_vectorizer(smoke_data.train.texts)
-
-
-def test_vocabulary_is_fitted_on_training_text_only(smoke_data, vectorizer):
-    vocabulary = set(vectorizer.get_vocabulary())
-    train_words = {w for t in smoke_data.train.texts for w in worked_example(vectorizer, t).tokens}
-    test_only = {w for t in smoke_data.test.texts for w in worked_example(vectorizer, t).tokens} - train_words
-    assert test_only, "the test split should contain words the training split lacks"
-    assert not test_only & vocabulary
-
-
-def test_padding_and_truncation_happen_after_the_text(vectorizer):
-    short, long_text = "stocks rally", " ".join(["market"] * 80)
-    ids = vectorize(vectorizer, [short, long_text], max_tokens=25)
-    assert ids.shape == (2, 25)
-    assert ids[0, 2:].tolist() == [0] * 23 and ids[0, 0] != 0
-    assert (ids[1] == ids[1, 0]).all() and ids[1, 0] != 0
-
-
-def test_worked_example_marks_unknown_words(vectorizer):
-    example = worked_example(vectorizer, "Hello, how are you? Zxqvbnm plans to go!")
-    assert example.tokens == ["hello", "how", "are", "you", "zxqvbnm", "plans", "to", "go"]
-    assert example.indexes[example.tokens.index("zxqvbnm")] == UNKNOWN_INDEX
-    assert len(example.indexes) == len(example.tokens)
-    assert "not in the vocabulary" in example.table()
 
 
 def test_five_approaches_match_the_tutorial():
@@ -46,25 +19,107 @@ def test_five_approaches_match_the_tutorial():
         (25, 30, (50,), False), (50, 30, (50,), False), (50, 30, (50,), True),
         (50, 30, (50, 60, 75), False), (50, 30, (50, 60, 75), True)]
     assert [a.tutorial_accuracy for a in APPROACHES] == [86.75, 87.77, 90.42, 83.63, 90.53]
+    assert all(a.cell == "SimpleRNN" and a.padding == "post" and not a.mask_padding
+               for a in APPROACHES)
 
 
 def test_parameter_counts_match_the_tutorials_summaries():
     vocab = 72_003  # the tutorial's vocabulary size (2,160,090 / 30)
-    counts = {a.number: build_model(a, vocab).count_params() for a in APPROACHES}
-    embedding = vocab * 30
-    assert counts[1] - embedding == 4_050 + 204
-    assert counts[3] - embedding == 8_100 + 404
-    assert counts[5] - embedding == 8_100 + 19_320 + 29_400 + 604
+    for approach in APPROACHES:
+        model = build_model(approach, vocab)
+        counts = [layer.count_params() for layer in model.layers]
+        assert counts == [2_160_090, *approach.tutorial_layer_params], approach.label
+
+
+def test_build_model_is_stock_keras(tmp_path):
+    """What a learner writes by hand: keras.Sequential of Keras's own layers, no subclasses."""
+    import keras
+
+    for approach in APPROACHES:
+        model = build_model(approach, 100)
+        assert type(model) is keras.Sequential and model.name == f"approach_{approach.number}"
+        recurrent = [getattr(layer, "forward_layer", layer) for layer in model.layers[1:-1]]
+        assert [type(layer) for layer in recurrent] == [keras.layers.SimpleRNN] * len(
+            approach.units)
+        assert [layer.return_sequences for layer in recurrent] == [True] * (
+            len(approach.units) - 1) + [False]
+        assert not any(layer.unroll for layer in recurrent)
+        assert all(type(layer) is keras.layers.Bidirectional for layer in model.layers[1:-1]) \
+            == approach.bidirectional
+        assert type(model.layers[-1]) is keras.layers.Dense
+        assert model.layers[-1].activation.__name__ == "softmax"
+    assert build_model(APPROACHES[0], 100, name="mine").name == "mine"
+
+
+def test_design_options_reach_the_layers():
+    import keras
+
+    design = get_approach(4).with_changes(cell="GRU", initializer="orthogonal", mask_padding=True)
+    model = build_model(design, 100)
+    assert model.layers[0].mask_zero
+    assert [type(layer) for layer in model.layers[1:-1]] == [keras.layers.GRU] * 3
+    for layer in model.layers[1:]:
+        assert type(layer.kernel_initializer).__name__ == "Orthogonal"
+    assert type(model.layers[1].recurrent_initializer).__name__ == "Orthogonal"
+    custom = build_model(get_approach(1).with_changes(units=[7]), 100)
+    assert custom.name == "approach_custom" and custom.layers[1].units == 7
+
+
+def test_an_approach_describes_itself_and_compares_by_design():
+    assert get_approach(5).describe() == "50 tokens, embedding 30, bidirectional SimpleRNN 50/60/75"
+    variant = get_approach(2).with_changes(mask_padding=True, padding="pre",
+                                           initializer="he_normal")
+    assert variant.describe() == ("50 tokens, embedding 30, SimpleRNN 50, he_normal init, "
+                                  "padding masked, padding first")
+    assert variant.number is None and variant.tutorial_accuracy is None
+    assert variant.label == f"Custom: {variant.describe()}"
+    assert get_approach(2).with_changes(name="masked").label == "Custom: masked"
+    assert get_approach(2).with_changes().same_design(get_approach(2))
+    assert not variant.same_design(get_approach(2))
+    assert get_approach(5).with_changes(units=[10, 20]).units == (10, 20)
+    assert get_approach(1).with_changes(max_tokens=4).degenerate
+    assert not get_approach(1).with_changes(max_tokens=5).degenerate
 
 
 def test_invalid_designs_are_refused_with_a_sentence():
     with pytest.raises(ValueError, match="cannot be built.*units"):
         Approach(None, "bad", 50, 30, (), False)
-    with pytest.raises(ValueError, match="RNN cell must be one of"):
+    with pytest.raises(ValueError, match="RNN cell must be one of SimpleRNN, LSTM, GRU"):
         get_approach(2).with_changes(cell="Transformer")
-    with pytest.raises(ValueError, match="numbered 1 to 5"):
-        get_approach(6)
-    assert get_approach(5).with_changes(units=[10, 20]).units == (10, 20)
+    with pytest.raises(ValueError, match="max tokens must be between 1 and 500, got 0.*"
+                                         "embedding length must be between 1 and 512, got 600"):
+        get_approach(2).with_changes(max_tokens=0, embed_len=600)
+    with pytest.raises(ValueError, match='padding must be "post" or "pre", got \'middle\''):
+        get_approach(2).with_changes(padding="middle")
+    with pytest.raises(ValueError, match="initializer must be None"):
+        get_approach(2).with_changes(initializer="zeros")
+
+
+@pytest.mark.parametrize("number, shown", [
+    (6, "got 6."), (0, "got 0."), (1.0, "got 1.0 (a float)."), ("x", "got 'x' (a str)."),
+    (True, "got True."), (None, "got None (a NoneType).")])
+def test_a_bad_approach_number_gets_a_sentence(number, shown):
+    with pytest.raises(ValueError) as refused:
+        get_approach(number)
+    assert str(refused.value) == ("There are five approaches, numbered with the whole numbers "
+                                  f"1 to 5; {shown}")
+
+
+def test_compile_model_uses_keras_2_arithmetic_and_says_which_optimizers_exist(tmp_path):
+    import keras
+
+    from textrnn_lessons.keras2 import Keras2Adam, Keras2RMSprop
+    from textrnn_lessons.training import compile_model, make_optimizer
+
+    model = compile_model(build_model(get_approach(1), 50))
+    assert type(model.optimizer) is Keras2RMSprop
+    assert type(compile_model(build_model(get_approach(1), 50), "Adam").optimizer) is Keras2Adam
+    assert float(make_optimizer("rmsprop", 0.01).learning_rate) == pytest.approx(0.01)
+    with pytest.raises(ValueError, match="Optimizer must be one of rmsprop, adam, got 'sgd'"):
+        make_optimizer("sgd")
+    model.train_on_batch(np.ones((2, 25), "int32"), np.array([0, 1]))
+    model.save(tmp_path / "trained.keras")  # a trained model keeps its optimizer
+    assert type(keras.models.load_model(tmp_path / "trained.keras").optimizer) is Keras2RMSprop
 
 
 def test_training_learns_and_the_predictor_takes_raw_strings(trained_smoke, smoke_data):
@@ -75,6 +130,7 @@ def test_training_learns_and_the_predictor_takes_raw_strings(trained_smoke, smok
     assert evaluation.confusion.sum() == len(smoke_data.test)
     assert math.isclose(evaluation.accuracy, np.trace(evaluation.confusion) / len(smoke_data.test))
     assert "Sci/Tech" in evaluation.report
+    assert f"Test accuracy: {evaluation.accuracy:.4f}" in evaluation.summary()
     probabilities = trained_smoke.predictor(["Stocks fall as oil prices rise", ""])
     assert probabilities.shape == (2, 4)
     assert np.allclose(probabilities.sum(axis=1), 1, atol=1e-4)
@@ -86,40 +142,45 @@ def test_more_training_beats_chance():
     """A real model on real text: a few epochs on 2,700 articles beat the 25 % of guessing."""
     from textrnn_lessons.config import Preset
     from textrnn_lessons.data import load_ag_news
-    from textrnn_lessons.pipeline import run_approach
+    from textrnn_lessons.workbench import run_approach
 
-    preset = Preset("test", train_size=3_000, test_size=800, epochs=4, batch_size=32, lime_samples=100)
-    result = run_approach(get_approach(1), load_ag_news(preset, MINI), verbose=0, log=False)
+    preset = Preset("test", train_size=3_000, test_size=800, epochs=4, batch_size=32,
+                    lime_samples=100)
+    result = run_approach(get_approach(1), load_ag_news(preset, MINI), log=False)
     assert result.evaluation.accuracy > 0.5
 
 
-def test_seeded_runs_repeat(smoke_data, vectorizer):
-    from textrnn_lessons.pipeline import run_approach
-
-    runs = [run_approach(get_approach(1), smoke_data, vectorizer, verbose=0, log=False, seed=7)
-            for _ in range(2)]
-    first, second = (r.history.history["loss"][0] for r in runs)
-    assert first == pytest.approx(second, rel=1e-3)
-
-
-def test_plots_are_figures(trained_smoke):
+def test_plots_draw_with_pyplot_or_on_a_figure_they_are_given(trained_smoke):
     import matplotlib
 
     matplotlib.use("Agg")
-    from textrnn_lessons.evaluation import plot_confusion_matrix
-    from textrnn_lessons.training import plot_history
+    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+
+    from textrnn_lessons.plots import plot_confusion_matrix, plot_history
 
     assert len(plot_history(trained_smoke.history).axes) == 2
     figure = plot_confusion_matrix(trained_smoke.evaluation)
     assert figure.axes[0].get_title() == "Confusion Matrix"
+    plt.close("all")
+    given = Figure()
+    assert plot_confusion_matrix(trained_smoke.evaluation, "Approach 1", figure=given) is given
+    assert plot_history(trained_smoke.history.history, figure=Figure()).axes[0].lines
+    assert plt.get_fignums() == []  # the panel's thread never touches pyplot
+    rows = given.axes[0].images[0].get_array()
+    assert np.allclose(np.asarray(rows).sum(axis=1)[np.asarray(
+        trained_smoke.evaluation.confusion).sum(axis=1) > 0], 1)  # normalised per true topic
 
 
 def test_package_exports_functions_not_modules_of_the_same_name():
     import types
 
-    import textrnn_lessons.evaluation  # noqa: F401 - importing the submodules must not shadow
-    import textrnn_lessons.vectorizer  # noqa: F401
+    import textrnn_lessons
     from textrnn_lessons import evaluate, vectorize
 
     assert not isinstance(vectorize, types.ModuleType) and callable(vectorize)
     assert not isinstance(evaluate, types.ModuleType) and callable(evaluate)
+    for name in textrnn_lessons.__all__:
+        assert getattr(textrnn_lessons, name) is not None, name
+    with pytest.raises(AttributeError, match="has no attribute 'pipeline_magic'"):
+        textrnn_lessons.pipeline_magic  # noqa: B018

@@ -68,10 +68,11 @@ def differences(model, approach: Approach | int, vocab_size: int) -> list[str]:
         return [f"Your network's layers are {', '.join(m.kind for m in mine)}; "
                 f"{approach.label} has {', '.join(w.kind for w in wanted)}."
                 + _kind_hint(mine, wanted)]
-    problems = []
     for number, (m, w) in enumerate(zip(mine, wanted), start=1):
-        problems += _layer_differences(number, m, w, approach)
-    return problems
+        problems = _layer_differences(number, m, w, approach)
+        if problems:  # the layers above it differ because of it: one fix at a time
+            return problems
+    return []
 
 
 def check_model(model, approach: Approach | int, vocab_size: int):
@@ -96,9 +97,16 @@ def _kind_hint(mine, wanted) -> str:
     if len(mine) != len(wanted):
         return (f" Count the recurrent layers: it has {len(rnn)}, each one a line in the "
                 "Sequential's list.")
+    if [_unwrapped(m.kind) for m in mine] != [_unwrapped(w.kind) for w in wanted]:
+        return f" Each recurrent layer here is a layers.{_unwrapped(rnn[0].kind)}(...)."
     if any(w.kind.startswith("Bidirectional") for w in wanted):
         return " Wrap each recurrent layer in layers.Bidirectional(...)."
     return " Use plain layers.SimpleRNN(...) here, without Bidirectional."
+
+
+def _unwrapped(kind: str) -> str:
+    """'Bidirectional(LSTM)' -> 'LSTM'; any other kind as it is."""
+    return kind[len("Bidirectional("):-1] if kind.startswith("Bidirectional(") else kind
 
 
 def _layer_differences(number, mine: LayerInfo, wanted: LayerInfo, approach) -> list[str]:
