@@ -116,3 +116,9 @@ def test_a_vocabulary_can_be_capped():
 def test_vectorizer_of_an_empty_training_set_is_refused():
     with pytest.raises(ValueError, match="needs the training texts.*load_ag_news"):
         build_vectorizer([])
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_training_texts_without_words_are_refused_with_a_sentence(fast):
+    with pytest.raises(ValueError, match="hold no words, only punctuation"):
+        build_vectorizer(["!!", " ... ", "?"], fast=fast)

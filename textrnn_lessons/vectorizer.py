@@ -39,16 +39,22 @@ def build_vectorizer(train_texts, sequence_length: int = LONGEST_SEQUENCE,
                          "and got none. Pass data.train.texts from load_ag_news().")
     layer = dict(max_tokens=max_vocabulary, standardize=standardize_function(),
                  output_mode="int", output_sequence_length=sequence_length)
-    words = None
-    if speedups.is_enabled(fast):
+    words, fast = None, speedups.is_enabled(fast)
+    if fast:
         from .speedups.vocabulary import count_words, indexes_from_counts, remember
 
         words, tokens = count_words(texts)
         if max_vocabulary is not None:
             words = words[: max(max_vocabulary - 2, 0)]  # index 0 is padding, 1 is [UNK]
-    if words is None or len(words) == 0:  # no speed-ups, or nothing but punctuation
+    if words is None:  # speed-ups off: Keras's own adapt
         vectorizer = keras.layers.TextVectorization(**layer)
         vectorizer.adapt(tf.constant(texts), batch_size=BATCH)
+        words = vectorizer.get_vocabulary()[2:]
+    if len(words) == 0:
+        raise ValueError(f"The {len(texts):,} training texts hold no words, only punctuation and "
+                         "spaces, so there is no vocabulary to learn. Pass the articles' texts "
+                         "(data.train.texts from load_ag_news()).")
+    if not fast:
         return vectorizer
     # As text, not bytes: Keras saves a bytes vocabulary in a form it cannot load back.
     vectorizer = keras.layers.TextVectorization(
