@@ -19,6 +19,7 @@ from filelock import lock_descriptor
 
 from textrnn_lessons import checks, lesson_times
 from textrnn_lessons.cli import main
+from textrnn_lessons.config import get_preset
 from textrnn_lessons.data import MD5_ENV, MIRROR_ENV, REGISTRY, DataError, load_ag_news, md5sum
 from textrnn_lessons.download import OWNER, remove_stale_downloads
 
@@ -270,7 +271,7 @@ def test_check_names_a_library_outside_its_range(monkeypatch):
 
 def test_check_refuses_a_preset_this_machine_has_no_memory_for(monkeypatch):
     monkeypatch.setitem(checks.LESSON_REFERENCE["peak_rss_mb"], "full", 10**9)
-    ok, message = checks.check_memory(checks.get_preset("full"))
+    ok, message = checks.check_memory(get_preset("full"))
     assert not ok and "use a smaller preset" in message
 
 
@@ -280,10 +281,10 @@ def test_lesson_time_estimate_scales_by_machine_speed_and_amount_of_training():
         "01_prepare_data": {"other_s": 30.0, "train_s": 0.0},
         "02_x": {"other_s": 20.0, "train_s": 40.0},
     }}}}
-    workshop = checks.get_preset("workshop")  # 12,000 articles, 10% held out, 3 epochs: 32,400
+    workshop = get_preset("workshop")  # 12,000 articles, 10% held out, 3 epochs: 32,400
     estimate = lesson_times.estimate_lesson_times(workshop, tiny_seconds=5.0, reference=reference)
     assert estimate == pytest.approx({"01_prepare_data": 15.0, "02_x": (20 + 80) * 0.5})
-    full = lesson_times.estimate_lesson_times(checks.get_preset("full"), 10.0, reference)
+    full = lesson_times.estimate_lesson_times(get_preset("full"), 10.0, reference)
     assert full["02_x"] == pytest.approx(20 + 40 * (108_000 * 5) / 16_200)
 
 

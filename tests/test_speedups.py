@@ -150,6 +150,18 @@ def test_faster_optimizer_swaps_only_keras2_rmsprop_and_keeps_its_settings():
 
 # --- 3. FastSequential.fit's input pipeline -----------------------------------------------------
 
+def test_fast_datasets_run_without_the_autotuning_thread():
+    """tf.data's autotuning thread can make fit wait up to 60 s as it returns (TensorFlow 2.21,
+    benchmarks/fit_stall.py): training and validation datasets both run without it."""
+    from textrnn_lessons.speedups.fit import make_dataset
+
+    x = np.zeros((10, 3), dtype="int32")
+    y = np.zeros(10, dtype="int32")
+    for dataset in (make_dataset(x, y, 4, shuffle=True, repeat=True),
+                    make_dataset(x, y, 4, shuffle=False)):
+        assert dataset.options().autotune.enabled is False
+
+
 def test_dataset_serves_every_row_once_per_epoch():
     """In a seeded order, reshuffled each epoch; in order without shuffling; endless with
     `repeat`, each pass a new order."""
@@ -498,7 +510,8 @@ def test_each_measure_in_the_docstring_names_a_test_here():
     import re
     import sys
 
-    named = re.findall(r"Test: `(test_\w+)`", speedups.__doc__)
-    assert len(named) == 6  # one per measure
+    lines = re.findall(r"Tests?: (`test_\w+`(?:,\s+`test_\w+`)*)", speedups.__doc__)
+    assert len(lines) == 6  # one per measure
+    named = [name for line in lines for name in re.findall(r"test_\w+", line)]
     missing = [name for name in named if not callable(getattr(sys.modules[__name__], name, None))]
     assert missing == []

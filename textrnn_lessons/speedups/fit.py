@@ -3,8 +3,10 @@
 Speed-up measures 3 and 4 of `textrnn_lessons.speedups` (the lessons meet them in notebook
 02_single_rnn_25_tokens, through `speedups.apply`). Given arrays, `FastSequential.fit` trains on
 a `tf.data` pipeline that shuffles row numbers and gathers whole batches (half the input cost of
-batching single rows), as one endless dataset with a step count (a dataset that ends made Keras
-stall 2 s at the start of some epochs), picks the RNN chains for the length of the run, and
+batching single rows), as one endless dataset with a step count (Keras's own pipeline starts a
+new iterator each epoch), without tf.data's autotuning thread (a race in TensorFlow 2.21 made
+`fit` wait up to 60 s after its last epoch: benchmarks/fit_stall.py), picks the RNN chains for
+the length of the run, and
 builds its steps with TensorFlow's graph optimiser off (ready 0.1-0.8 s sooner, same speed
 after). The arguments and the History are stock Keras's; benchmarks/README.md has the figures.
 
@@ -68,7 +70,12 @@ def make_dataset(x: np.ndarray, y: np.ndarray, batch_size: int, shuffle: bool,
         rows = rows.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
     batches = rows.batch(batch_size).map(lambda i: (tf.gather(x, i), tf.gather(y, i)),
                                          num_parallel_calls=tf.data.AUTOTUNE)
-    return (batches.repeat() if repeat else batches).prefetch(tf.data.AUTOTUNE)
+    options = tf.data.Options()
+    # No autotuning thread: in TensorFlow 2.21 it can miss its wake-up when Keras deletes the
+    # iterator as `fit` returns, and `fit` then waits out the rest of its sleep, up to 60 s
+    # (benchmarks/fit_stall.py). Without it, map and prefetch keep fixed, sensible defaults.
+    options.autotune.enabled = False
+    return (batches.repeat() if repeat else batches).prefetch(tf.data.AUTOTUNE).with_options(options)
 
 
 @contextlib.contextmanager
