@@ -26,7 +26,15 @@ def test_train_reports_and_logs_one_run(mini_dir, capsys):
     out = capsys.readouterr().out
     assert "Approach 2" in out and "preset smoke" in out and "Test accuracy" in out
     (run,) = read_runs()
-    assert run["approach"] == 2 and run["preset"] == "smoke"
+    assert run["approach"] == 2 and run["preset"] == "smoke" and run["protocol"] == "clean"
+
+
+def test_train_under_the_tutorial_protocol_says_so_and_logs_it(mini_dir, capsys):
+    assert main(["train", "--approach", "1", "--preset", "smoke", "--protocol", "tutorial"]) == 0
+    out = capsys.readouterr().out
+    assert "tutorial protocol" in out and "leaky" in out and "800 training" in out
+    (run,) = read_runs()
+    assert run["protocol"] == "tutorial" and run["train_size"] == 800
 
 
 def test_bad_data_folder_is_a_clear_error_not_a_traceback(tmp_path, capsys):
@@ -43,6 +51,7 @@ def test_reproduce_writes_table_plots_and_report(mini_dir, tmp_path):
         assert (out / f"approach{number}_history.png").exists()
         assert f"Approach {number}:" in report
     assert "90.53" in (out / "summary.csv").read_text()
+    assert "--protocol tutorial" in report  # says how to compare like for like
     assert len(read_runs()) == 5
 
 

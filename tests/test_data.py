@@ -119,3 +119,28 @@ def test_a_data_setting_that_names_a_file_does_not_suggest_downloading_into_it(m
     with pytest.raises(DataError, match="is a file, not a folder") as caught:
         load_ag_news("smoke")
     assert "download --to" not in str(caught.value) and str(MINI) in str(caught.value)
+
+
+def test_the_tutorial_protocol_trains_on_every_article_and_validates_on_the_test_set():
+    clean = load_ag_news("smoke", MINI)
+    leaky = load_ag_news("smoke", MINI, protocol="tutorial")
+    assert (clean.protocol, leaky.protocol) == ("clean", "tutorial")
+    assert len(leaky.train) == len(clean.train) + len(clean.validation)  # no hold-out
+    assert leaky.validation is leaky.test  # the test set serves as validation data
+    assert leaky.vocabulary_texts == leaky.train.texts + leaky.test.texts
+    assert clean.vocabulary_texts == clean.train.texts
+    assert "leaky" in leaky.describe() and "leaky" not in clean.describe()
+
+
+def test_the_protocol_comes_from_the_environment_and_a_wrong_one_is_named(monkeypatch):
+    monkeypatch.setenv("TEXTRNN_LESSONS_PROTOCOL", "tutorial")
+    assert load_ag_news("smoke", MINI).protocol == "tutorial"
+    with pytest.raises(ValueError, match="Unknown protocol 'leaky'.*clean.*tutorial"):
+        load_ag_news("smoke", MINI, protocol="leaky")
+
+
+def test_describe_says_when_the_folder_holds_fewer_articles_than_the_preset_asks():
+    data = load_ag_news("workshop", MINI)  # the mini split has 6,000, the preset asks 12,000
+    assert "the preset asks for 12,000 training articles, this data folder has fewer" in \
+        data.describe()
+    assert "fewer" not in load_ag_news("smoke", MINI).describe()
