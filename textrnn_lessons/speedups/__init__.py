@@ -56,8 +56,10 @@ def apply(model, enabled: bool | None = None, quiet: bool = False):
 
     Returns a `FastSequential` holding your layers, with each SimpleRNN swapped for a
     `ProjectedSimpleRNN` carrying the same weights and a compiled `Keras2RMSprop` swapped for
-    `RowWiseKeras2RMSprop`; prints what it swapped. With `enabled=False` (or
-    TEXTRNN_LESSONS_SPEEDUPS=off) it returns `model` itself: stock Keras all the way.
+    `RowWiseKeras2RMSprop`; prints what it swapped. The other layers (embedding, dense) are
+    shared, not copied, so use the returned model from here on: `model = speedups.apply(model)`.
+    With `enabled=False` (or TEXTRNN_LESSONS_SPEEDUPS=off) it returns `model` itself: stock
+    Keras all the way.
     """
     from .swap import faster_model
 
