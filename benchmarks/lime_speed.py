@@ -27,7 +27,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
 
-from textrnn_lessons.lesson import tokenize  # noqa: E402  (the vectorizer's rule, in Python)
+from textrnn_lessons.text import tokenize  # noqa: E402  (the vectorizer's rule, in Python)
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "ag_news" / "mini"
 
@@ -90,7 +90,7 @@ def main(argv=None) -> None:
     from textrnn_lessons.data import load_ag_news
     from textrnn_lessons.explain import MAX_WORDS, explain_prediction, lesson_example
     from textrnn_lessons.models import get_approach
-    from textrnn_lessons.pipeline import run_approach
+    from textrnn_lessons.workbench import run_approach
 
     data = load_ag_news("workshop", args.data)
     print(f"Training approach 5 for {args.epochs} epoch(s) on {data.describe()}")

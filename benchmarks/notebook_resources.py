@@ -9,10 +9,10 @@ machine is whatever this runs on (on a shared machine the wall times include oth
 load; the kernel's CPU seconds much less so).
 
     python benchmarks/notebook_resources.py --presets workshop --data ../shared/ag_news/mini
-    python benchmarks/notebook_resources.py --presets smoke workshop --record   # for checks.py
+    python benchmarks/notebook_resources.py --presets smoke workshop --record   # for lesson_times.py
     python benchmarks/notebook_resources.py --full-memory   # approach 5 on 120,000 rows
 
-`--record` also times `checks.tiny_run` (before and after the notebooks, median) and prints
+`--record` also times `lesson_times.tiny_run` (before and after the notebooks, median) and prints
 the LESSON_REFERENCE dict that `textrnn-lessons check` scales into per-lesson estimates.
 """
 from __future__ import annotations
@@ -91,6 +91,7 @@ def run_one(path: Path, timeout: int) -> dict:
         except CellExecutionError as failure:
             error = str(failure).strip().splitlines()[-1][:300]
     wall = time.perf_counter() - started
+    cells = cell_seconds(notebook)
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     kernel_peak_kb = usage.ru_maxrss  # Linux: kilobytes
     runs = []
@@ -103,11 +104,33 @@ def run_one(path: Path, timeout: int) -> dict:
         "peak_tree_mb": round(tree.peak / 2**20), "peak_kernel_mb": round(kernel_peak_kb / 1024),
         "train_s": round(sum(r.get("train_seconds", 0) for r in runs), 1),
         "article_epochs": sum(r.get("train_size", 0) * r.get("epochs", 0) for r in runs),
-        "training_runs": len(runs),
+        "training_runs": len(runs), "cells": cells,
+        "cells_s": round(sum(seconds for _, seconds in cells), 1),
         "runs": [{key: run.get(key) for key in ("label", "test_accuracy", "train_seconds", "epochs",
                                                 "train_size", "optimizer", "learning_rate")}
                  for run in runs],
     }
+
+
+def cell_seconds(notebook) -> list[tuple[str, float]]:
+    """(label, seconds) of each code cell that ran, from the timestamps nbclient records: from
+    the kernel taking the cell up to its reply. The label is the cell's first tag, else its
+    number."""
+    from datetime import datetime
+
+    def moment(text: str) -> datetime:
+        return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ")
+
+    timed = []
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    for number, cell in enumerate(code, start=1):
+        stamps = cell.get("metadata", {}).get("execution", {})
+        if "iopub.execute_input" in stamps and "shell.execute_reply" in stamps:
+            tags = cell.metadata.get("tags") or [f"cell {number}"]
+            seconds = (moment(stamps["shell.execute_reply"])
+                       - moment(stamps["iopub.execute_input"])).total_seconds()
+            timed.append((tags[0], round(seconds, 2)))
+    return timed
 
 
 # ---------------------------------------------------------------- the parent
@@ -132,8 +155,8 @@ def measure(path: Path, preset: str, data: Path, timeout: int) -> dict:
 
 
 def time_tiny_run(data: Path) -> float:
-    """`checks.tiny_run` in a fresh process, the way `textrnn-lessons check` times it."""
-    code = "import sys; from textrnn_lessons.checks import tiny_run; print(tiny_run(sys.argv[1])[0])"
+    """`lesson_times.tiny_run` in a fresh process, the way `textrnn-lessons check` times it."""
+    code = "import sys; from textrnn_lessons.lesson_times import tiny_run; print(tiny_run(sys.argv[1])[0])"
     with tempfile.TemporaryDirectory(prefix="nbres-") as tmp:
         done = subprocess.run([sys.executable, "-c", code, str(data)], check=True, text=True,
                               capture_output=True, env=child_env("smoke", data, Path(tmp) / "r.jsonl"))
@@ -153,7 +176,7 @@ def replicated_full_data(folder: Path, rows: int = 120_000) -> Path:
 FULL_CODE = """
 import json, resource, sys, time
 from textrnn_lessons import explain_prediction, lesson_example, load_ag_news, get_approach
-from textrnn_lessons.pipeline import run_approach
+from textrnn_lessons.workbench import run_approach
 started = time.perf_counter()
 data = load_ag_news("full", sys.argv[1])
 result = run_approach(get_approach(5), data, epochs=int(sys.argv[2]), verbose=0, log=False)
@@ -197,7 +220,7 @@ def print_table(preset: str, rows: list[dict]) -> None:
 
 
 def reference_dict(results: dict[str, list[dict]], tiny: list[float], full: dict | None) -> dict:
-    """The LESSON_REFERENCE literal for checks.py (one session: all presets share its tiny run)."""
+    """The LESSON_REFERENCE literal for lesson_times.py (one session: all presets share its tiny run)."""
     presets = {}
     for preset, rows in results.items():
         trained = [r for r in rows if r["training_runs"] == 1]  # one run: its article-epochs
@@ -223,7 +246,7 @@ def main(argv=None) -> int:
                         help="notebook name prefixes, e.g. 00 06 (default: all)")
     parser.add_argument("--timeout", type=int, default=3600, help="seconds per cell")
     parser.add_argument("--record", action="store_true",
-                        help="also time the tiny run and print LESSON_REFERENCE for checks.py")
+                        help="also time the tiny run and print LESSON_REFERENCE for lesson_times.py")
     parser.add_argument("--full-memory", action="store_true",
                         help="measure approach 5 in the full preset on 120,000 replicated rows")
     parser.add_argument("--full-epochs", type=int, default=1)
@@ -249,7 +272,7 @@ def main(argv=None) -> int:
             print_table(preset, results[preset])
     if args.record:
         tiny.append(time_tiny_run(args.data))
-        print(f"\ntiny run (checks.tiny_run, fresh process): {', '.join(f'{t:.1f}' for t in tiny)} s")
+        print(f"\ntiny run (lesson_times.tiny_run, fresh process): {', '.join(f'{t:.1f}' for t in tiny)} s")
     full = None
     if args.full_memory:
         full = full_memory(args.full_epochs)
@@ -257,7 +280,7 @@ def main(argv=None) -> int:
               f"repeated) for {full['epochs']} epoch(s), then one LIME explanation: peak RSS "
               f"{full['peak_mb']} MB, training {full['train_s']} s, wall {full['wall_s']} s")
     if args.record and results:
-        print("\nLESSON_REFERENCE for textrnn_lessons/checks.py:")
+        print("\nLESSON_REFERENCE for textrnn_lessons/lesson_times.py:")
         print(json.dumps(reference_dict(results, tiny, full), indent=4))
     if args.json:
         args.json.write_text(json.dumps({"results": results, "tiny_run_s": tiny, "full": full},

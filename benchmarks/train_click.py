@@ -3,6 +3,8 @@
 Usage: TEXTRNN_LESSONS_DATA=<folder with train.csv/test.csv> python benchmarks/train_click.py [presets...] [--rounds N]
 Each round clicks every approach once (order rotated per round); medians are over rounds.
 The first click of a panel also loads the CSVs and fits the vocabulary; it is reported apart.
+A click lasts until the run is tested and logged; benchmarks/latency.py times the wait for the
+first live point, on one core.
 """
 import argparse
 import os
@@ -42,7 +44,7 @@ for preset in args.presets:
             clicks[number].append(total)
             fits[number].append(fit)
             print(f"  round {r + 1} approach {number}: click {total:.1f} s (fit {fit:.1f} s)", flush=True)
-    data = panel._data[preset]
+    data = panel._run.bench.data(preset)
     print(f"\n[{preset}] {data.describe()}; {data.preset.epochs} epoch(s), batch {data.preset.batch_size}")
     print("approach | click median (s) | min-max (s) | fit median (s)")
     for number in range(1, 6):
