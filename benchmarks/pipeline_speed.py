@@ -609,6 +609,8 @@ def run_accuracy(args, env: dict, everything: dict) -> None:
           "tutorial protocol (difference = clean - tutorial protocol):\n\n" +
           comparison_table(results, args.approaches, f"{OURS}:tutorial", f"{OURS}:clean",
                            ("package, tutorial protocol", "package, clean protocol")))
+    print("\nfit's return after its last epoch in these runs:\n\n" +
+          overshoot_table(results, pipelines))
 
 
 def main(argv=None) -> None:
