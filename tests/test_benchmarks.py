@@ -239,3 +239,40 @@ def test_stand_in_is_workshop_sized(tmp_path):
     train = (folder / "train.csv").read_text(encoding="utf-8").splitlines()
     test = (folder / "test.csv").read_text(encoding="utf-8").splitlines()
     assert len(train) == 13_600 and len(test) == 7_600
+
+
+def _timing_run(pipeline: str, epoch: float, rss: float, overshoot: float = 0.0) -> dict:
+    epochs = [epoch * 1.5] + [epoch] * 4
+    return {"pipeline": pipeline, "approach": 1, "train_rows": 108_000 if pipeline != "tutorial"
+            else 120_000, "vocabulary": 20_000, "prep_seconds": 1.0, "epoch_seconds": epochs,
+            "epoch_cpu_seconds": epochs, "fit_seconds": sum(epochs) + overshoot,
+            "overshoot_seconds": overshoot, "peak_rss_mb": rss}
+
+
+def test_speed_section_checks_each_target_against_the_tutorial_pipeline():
+    section = benchmark("speed_section")
+    timing = [_timing_run("tutorial", 4.0, 900), _timing_run("stock", 3.0, 1000),
+              _timing_run("ours", 2.0, 1050), _timing_run("ours", 2.0, 1050, overshoot=0.8)]
+    lines = section.target_lines(timing, [])
+    # whole fits: tutorial 22 s for 120,000 rows, ours 11.0 and 11.8 s (median 11.4) for 108,000
+    assert lines[0].startswith("- Throughput") and ": met (1: 1.74×)" in lines[0]
+    assert "**not met** (1: 1,050 vs 900 MB)" in lines[2]
+    assert "**not met** (1 of 2 timing runs)" in lines[3]
+    table = section.training_table(timing)
+    assert "| 1 | 22.0 / 16.5 / 11.4 | **1.74×** |" in table and "| 1.45× |" in table
+
+
+def test_speed_section_reports_accuracy_means_ranges_and_the_pooled_difference():
+    section = benchmark("speed_section")
+    runs = [{"pipeline": p, "approach": a, "accuracy": acc}
+            for a in (1, 2) for p, accs in (("tutorial", (0.70, 0.72, 0.74)),
+                                           ("ours:tutorial", (0.69, 0.71, 0.73)),
+                                           ("ours:clean", (0.60, 0.61, 0.62)))
+            for acc in accs]
+    table = section.accuracy_table(runs)
+    assert "| 1 | 72.0 % (70.0–74.0) | 71.0 % (69.0–73.0) | 61.0 % (60.0–62.0) |" in table
+    first, second = section.differences(runs)
+    assert first.startswith("package under the tutorial protocol minus the tutorial's pipeline: "
+                            "-1.0 points") and "within the noise" in first
+    assert second.startswith("clean protocol minus tutorial protocol (the package): -10.0 points")
+    assert "beyond the noise" in second
