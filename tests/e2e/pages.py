@@ -4,6 +4,7 @@ Failures raise AssertionError with a sentence that says what the learner would h
 """
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 
@@ -176,6 +177,18 @@ class LabNotebook:
             if source and cell.get("execution_count") is None:
                 raise AssertionError(f"{self.path}: cell {number} ({first!r}) never ran.")
         return notebook
+
+
+@contextlib.contextmanager
+def ran_notebook(page: Page, server, path: str, timeout: float = 600):
+    """A notebook opened and run top to bottom once, kept open for a module's tests; its
+    kernels are shut down afterwards."""
+    notebook = LabNotebook(page, server, path).open()
+    try:
+        notebook.run_all(timeout=timeout)
+        yield notebook
+    finally:
+        server.shutdown_kernels()
 
 
 def assert_image_shown(output: Locator, what: str) -> None:

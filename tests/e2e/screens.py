@@ -87,6 +87,14 @@ def look_at(view: Locator, name: str, what: str, min_image_width: int = 200) -> 
     return path
 
 
+def look_at_image(view: Locator, name: str, what: str) -> Path:
+    """An output that must show a drawn image: checked, then kept for review like look_at."""
+    from .pages import assert_image_shown
+
+    assert_image_shown(view, what)
+    return look_at(view, name, what)
+
+
 def _whole_screenshot(view: Locator, path: Path) -> None:
     """A screenshot of all of `view`, even when it is taller than the window.
 

@@ -10,10 +10,10 @@ import pytest
 
 pytest.importorskip("playwright")
 
-from .pages import (LabNotebook, PanelDriver, assert_image_shown,  # noqa: E402
+from .pages import (PanelDriver, ran_notebook,  # noqa: E402
                     check_controls_render, check_invalid_design_is_refused,
                     check_stop_leaves_panel_usable, check_train_shows_curves_and_accuracy)
-from .screens import assert_stayed_local, look_at, track_requests  # noqa: E402
+from .screens import assert_stayed_local, look_at, look_at_image, track_requests  # noqa: E402
 
 START_HERE = "notebooks/00_start_here.ipynb"
 APPROACH_1 = "notebooks/02_single_rnn_25_tokens.ipynb"
@@ -38,10 +38,8 @@ def test_start_here_runs_and_shows_its_verdict(lab):
 def approach_notebook(lab_server, module_page):
     """Notebook 02 opened and run top to bottom once (smoke preset), kept open for the tests."""
     track_requests(module_page)
-    notebook = LabNotebook(module_page, lab_server, APPROACH_1).open()
-    notebook.run_all(timeout=600)
-    yield notebook
-    lab_server.shutdown_kernels()
+    with ran_notebook(module_page, lab_server, APPROACH_1) as notebook:
+        yield notebook
 
 
 def test_approach_notebook_runs_top_to_bottom(approach_notebook):
@@ -52,15 +50,13 @@ def test_approach_notebook_runs_top_to_bottom(approach_notebook):
 
 
 def test_approach_notebook_shows_the_training_curves(approach_notebook):
-    output = approach_notebook.output_of("plot_history(history")
-    assert_image_shown(output, "The training-curves cell")
-    look_at(output, "lab-02-training-curves", "02's training curves")
+    look_at_image(approach_notebook.output_of("plot_history(history"), "lab-02-training-curves",
+                  "02's training curves")
 
 
 def test_approach_notebook_shows_the_confusion_matrix(approach_notebook):
-    output = approach_notebook.output_of("plot_confusion_matrix(evaluation")
-    assert_image_shown(output, "The confusion-matrix cell")
-    look_at(output, "lab-02-confusion-matrix", "02's confusion matrix")
+    look_at_image(approach_notebook.output_of("plot_confusion_matrix(evaluation"), "lab-02-confusion-matrix",
+                  "02's confusion matrix")
 
 
 def test_approach_notebook_shows_the_lime_explanation(approach_notebook):

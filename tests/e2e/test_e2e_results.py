@@ -12,8 +12,8 @@ import pytest
 
 pytest.importorskip("playwright")
 
-from .pages import LabNotebook, assert_image_shown, wait_for_widget  # noqa: E402
-from .screens import look_at  # noqa: E402
+from .pages import assert_image_shown, ran_notebook, wait_for_widget  # noqa: E402
+from .screens import look_at, look_at_image  # noqa: E402
 
 NOTEBOOK = "scratch/results_views.ipynb"
 CELLS = (
@@ -52,10 +52,8 @@ def results_notebook(lab_server, module_page, lesson_root):
     path = lesson_root / NOTEBOOK
     path.parent.mkdir(exist_ok=True)
     nbformat.write(notebook, path)
-    opened = LabNotebook(module_page, lab_server, NOTEBOOK).open()
-    opened.run_all(timeout=600)
-    yield opened
-    lab_server.shutdown_kernels()
+    with ran_notebook(module_page, lab_server, NOTEBOOK) as opened:
+        yield opened
 
 
 def test_the_views_notebook_runs(results_notebook):
@@ -63,9 +61,8 @@ def test_the_views_notebook_runs(results_notebook):
 
 
 def test_the_token_length_histogram(results_notebook):
-    output = results_notebook.output_of("plot_token_lengths(")
-    assert_image_shown(output, "01's token-length histogram")
-    look_at(output, "lab-01-token-lengths", "01's token-length histogram")
+    look_at_image(results_notebook.output_of("plot_token_lengths("), "lab-01-token-lengths",
+                  "01's token-length histogram")
 
 
 def test_the_runs_table_has_friendly_headers_and_marks_the_short_design(results_notebook):
