@@ -13,6 +13,7 @@ import jupytext
 import nbformat
 import pytest
 
+from textrnn_lessons.lesson_times import recorded_run_all
 from textrnn_lessons.lessons import LESSONS, markdown_table
 
 REPO = Path(__file__).resolve().parents[1]
@@ -134,6 +135,18 @@ def test_each_lesson_has_objectives_exercises_key_points_and_a_next_link(lesson)
     assert 2 <= len(exercises) <= 3, f"{lesson.stem} has {len(exercises)} exercises"
     assert markdown.count("<details>") >= len(exercises), "every exercise needs its solution"
     assert text_nb.cells[-1].source.strip() == f'show_next("{lesson.stem}")'
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.stem)
+def test_each_lessons_run_all_time_is_the_recorded_one(lesson):
+    """The time in a lesson's opening box is the one `check` scales (lesson_times.py)."""
+    opening = paired(lesson.stem)[0].cells[0].source
+    stated = re.search(r"\*\*Run All:\*\* ([^(]+?) \(", opening)
+    assert stated, f"{lesson.stem}'s opening box states no Run All time"
+    assert stated.group(1) == recorded_run_all(lesson.stem), (
+        f"{lesson.stem} says Run All takes {stated.group(1)}; lesson_times.py recorded "
+        f"{recorded_run_all(lesson.stem)}. Re-measure (benchmarks/notebook_resources.py "
+        "--record) and update both.")
 
 
 def _step_tags(stem):
