@@ -137,21 +137,14 @@ def _network(keras_module, approach: int, vocabulary: int):
 
 
 def package_dataset(x, y, batch_size: int, shuffle: bool, repeat: bool, seed: int = 42):
-    """textrnn_lessons.training.make_dataset as committed (7e9470c), copied so that this probe
-    does not depend on where the package keeps it."""
-    import tensorflow as tf
+    """The package's pipeline as it was when the stall was found: tf.data autotuning on."""
+    from textrnn_lessons.speedups.fit import make_dataset
 
-    x, y = tf.constant(x), tf.constant(y)
-    rows = tf.data.Dataset.range(len(x))
-    if shuffle:
-        rows = rows.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
-    batches = rows.batch(batch_size).map(lambda i: (tf.gather(x, i), tf.gather(y, i)),
-                                         num_parallel_calls=tf.data.AUTOTUNE)
-    return (batches.repeat() if repeat else batches).prefetch(tf.data.AUTOTUNE)
+    return make_dataset(x, y, batch_size, shuffle, seed=seed, repeat=repeat, autotune=True)
 
 
 def fixed_dataset(x, y, batch_size: int, shuffle: bool, repeat: bool, seed: int = 42):
-    """The package's pipeline with tf.data's autotuning off: the proposed fix.
+    """The package's pipeline now (the fix): tf.data's autotuning off.
 
     Autotuning runs a `tf_data_model` thread per iterator, and deleting an iterator waits
     for that thread to end; when the thread misses its wake-up, that is the rest of its
@@ -160,11 +153,9 @@ def fixed_dataset(x, y, batch_size: int, shuffle: bool, repeat: bool, seed: int 
     once (autotuning's own starting point), and prefetch keeps its own buffer tuner, which
     needs no thread.
     """
-    import tensorflow as tf
+    from textrnn_lessons.speedups.fit import make_dataset
 
-    options = tf.data.Options()
-    options.autotune.enabled = False
-    return package_dataset(x, y, batch_size, shuffle, repeat, seed).with_options(options)
+    return make_dataset(x, y, batch_size, shuffle, seed=seed, repeat=repeat)
 
 
 def _turn_off_autotune_in_keras_array_adapter() -> None:

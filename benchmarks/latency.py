@@ -34,7 +34,6 @@ import json
 import os
 import platform
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
@@ -43,9 +42,10 @@ import time
 from datetime import date
 from pathlib import Path
 
+from stand_in import stand_in_data  # a sibling script
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-SHARED = Path(os.environ.get("TEXTRNN_LESSONS_SHARED", REPO.parent / "shared")) / "ag_news"
 NOTEBOOK = REPO / "notebooks" / "02_single_rnn_25_tokens.ipynb"
 KINDS = ("import", "notebook", "panel")
 TARGETS = {"notebook": 35.0, "first_click": 15.0, "second_click": 5.0}  # seconds (issue 17)
@@ -147,21 +147,6 @@ def run_child(args: argparse.Namespace) -> None:
 # --------------------------------------------------------------------------------------------
 # The parent
 # --------------------------------------------------------------------------------------------
-
-def stand_in_data(folder: Path) -> Path:
-    """A workshop-sized train.csv (canonical test + mini train rows) and the canonical test.csv."""
-    sources = [SHARED / "test.csv", SHARED / "mini" / "train.csv"]
-    missing = [str(path) for path in sources if not path.is_file()]
-    if missing:
-        raise SystemExit(f"The workshop-sized stand-in needs {', '.join(missing)}; give "
-                         "--data DIR (a folder holding train.csv and test.csv) instead.")
-    with open(folder / "train.csv", "wb") as train:
-        for source in sources:
-            rows = source.read_bytes()
-            train.write(rows if rows.endswith(b"\n") else rows + b"\n")
-    shutil.copyfile(SHARED / "test.csv", folder / "test.csv")
-    return folder
-
 
 def rotated(kinds: list[str], round_number: int) -> list[str]:
     """This round's order: who goes first rotates from round to round."""
@@ -317,7 +302,10 @@ def main(argv=None) -> None:
         if args.data:
             data_dir, described = args.data.resolve(), f"the files in {args.data}"
         else:
-            data_dir = stand_in_data(Path(scratch))
+            try:
+                data_dir = stand_in_data(Path(scratch))
+            except FileNotFoundError as missing:
+                raise SystemExit(str(missing)) from None
             described = ("a workshop-sized stand-in: the canonical 7,600 test articles plus "
                          "the mini split's 6,000 training articles as train.csv, the canonical "
                          "test file as test.csv (timing and memory only)")

@@ -26,10 +26,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from datetime import date
 from pathlib import Path
+
+from sampling import Sampler  # a sibling script
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"
@@ -40,38 +41,26 @@ LIMIT_MB = 1536  # the budget: 1.5 GB per notebook in the workshop preset
 
 # ---------------------------------------------------------------- inside the child process
 
-class TreePeak:
+class TreePeak(Sampler):
     """Polls the RSS of every descendant of this process (the kernel and anything it starts)."""
 
     def __init__(self, interval: float = 0.05):
         import psutil
 
+        super().__init__(interval)
         self._me = psutil.Process()
-        self._interval = interval
-        self._stop = threading.Event()
         self.peak = 0
-        self._thread = threading.Thread(target=self._poll, daemon=True)
 
-    def _poll(self):
+    def sample(self) -> None:
         import psutil
 
-        while not self._stop.is_set():
-            total = 0
-            for child in self._me.children(recursive=True):
-                try:
-                    total += child.memory_info().rss
-                except psutil.Error:
-                    pass
-            self.peak = max(self.peak, total)
-            self._stop.wait(self._interval)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
+        total = 0
+        for child in self._me.children(recursive=True):
+            try:
+                total += child.memory_info().rss
+            except psutil.Error:
+                pass
+        self.peak = max(self.peak, total)
 
 
 def run_one(path: Path, timeout: int) -> dict:

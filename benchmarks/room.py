@@ -34,10 +34,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from room_hub import Hub, MemoryWatch, RoomError, find_proxy  # noqa: E402
+from stand_in import stand_in_data  # noqa: E402
 from room_learner import learner  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("TEXTRNN_LESSONS_SHARED", REPO.parent / "shared")) / "ag_news"
 MB = 2**20
 
 
@@ -49,20 +49,6 @@ def lesson_notebook(pattern: str) -> Path:
         raise RoomError(f"--notebook {pattern!r} should match exactly one notebook; it matched "
                         f"{[str(p) for p in found] or 'none'}. Give its path.")
     return found[0]
-
-
-def stand_in_data(folder: Path) -> Path:
-    """A workshop-sized train.csv (canonical test + mini train rows) and the canonical test.csv."""
-    sources = [SHARED / "test.csv", SHARED / "mini" / "train.csv"]
-    missing = [str(path) for path in sources if not path.is_file()]
-    if missing:
-        raise RoomError(f"--stand-in needs {missing}; point --data at a folder instead.")
-    with open(folder / "train.csv", "wb") as train:
-        for source in sources:
-            rows = source.read_bytes()
-            train.write(rows if rows.endswith(b"\n") else rows + b"\n")
-    shutil.copyfile(SHARED / "test.csv", folder / "test.csv")
-    return folder
 
 
 def logged_accuracy(home: Path) -> float | None:
@@ -208,7 +194,7 @@ def main(argv=None) -> int:
             for count in args.learners:
                 rooms.append(run_round(count, args, notebook))
                 print(f"  {count} learner(s) done: {summary(rooms[-1])}", flush=True)
-    except RoomError as failure:
+    except (RoomError, FileNotFoundError) as failure:
         print(f"room benchmark: {failure}", file=sys.stderr)
         return 2
     summaries = [summary(room) for room in rooms]

@@ -15,12 +15,13 @@ import shutil
 import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 import psutil
 import requests
+
+from sampling import Sampler  # a sibling script
 
 REPO = Path(__file__).resolve().parents[1]
 LOCAL_PROXY = REPO / ".ci" / "proxy" / "node_modules" / ".bin" / "configurable-http-proxy"
@@ -142,7 +143,7 @@ class Hub:
         self.log.close()
 
 
-class MemoryWatch:
+class MemoryWatch(Sampler):
     """Samples the hub's process tree: RSS per learner (server + kernels), of the hub and proxy,
     and of the whole room.
 
@@ -152,14 +153,12 @@ class MemoryWatch:
     """
 
     def __init__(self, hub_pid: int, interval: float = 0.5):
+        super().__init__(interval)
         self.hub = psutil.Process(hub_pid)
-        self.interval = interval
         self.learner_peak: dict[str, int] = {}
         self.kernel_peak: dict[str, int] = {}
         self.total_rss_peak = self.total_pss_peak = self.overhead_peak = 0
         self._owner: dict[int, str | None] = {}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._poll, daemon=True)
 
     def owner(self, process: psutil.Process) -> str | None:
         if process.pid not in self._owner:
@@ -208,20 +207,3 @@ class MemoryWatch:
             if name:
                 used[name] = used.get(name, 0.0) + sum(times[:4])  # user, system, children's
         return used
-
-    def _poll(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.sample()
-            except psutil.Error:
-                pass
-            self._stop.wait(self.interval)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
-        self.sample()

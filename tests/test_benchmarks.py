@@ -6,6 +6,8 @@ import importlib
 import subprocess
 import sys
 
+import pytest
+
 from .conftest import MINI, REPO
 
 
@@ -125,8 +127,6 @@ def test_welch_interval_is_scipys_and_says_when_a_gap_is_within_noise():
 
 
 def test_welch_interval_refuses_a_single_seed_with_a_sentence():
-    import pytest
-
     bench = benchmark("pipeline_speed")
     with pytest.raises(ValueError, match="2 or more values on each side.*--seeds"):
         bench.welch_interval([70.0], [60.0, 61.0])
@@ -234,11 +234,18 @@ def test_cell_seconds_reads_nbclients_timestamps():
 
 
 def test_stand_in_is_workshop_sized(tmp_path):
-    bench = benchmark("latency")
-    folder = bench.stand_in_data(tmp_path)
+    folder = benchmark("stand_in").stand_in_data(tmp_path)
     train = (folder / "train.csv").read_text(encoding="utf-8").splitlines()
     test = (folder / "test.csv").read_text(encoding="utf-8").splitlines()
     assert len(train) == 13_600 and len(test) == 7_600
+
+
+def test_stand_in_says_what_is_missing_and_what_to_do(tmp_path, monkeypatch):
+    stand_in = benchmark("stand_in")
+    monkeypatch.setattr(stand_in, "SHARED", tmp_path / "nowhere")
+    with pytest.raises(FileNotFoundError, match=r"nowhere/test\.csv.*--data DIR"):
+        stand_in.stand_in_data(tmp_path)
+    assert not (tmp_path / "train.csv").exists()
 
 
 def _timing_run(pipeline: str, epoch: float, rss: float, overshoot: float = 0.0) -> dict:

@@ -54,13 +54,14 @@ def _arrays(*values) -> bool:
 
 
 def make_dataset(x: np.ndarray, y: np.ndarray, batch_size: int, shuffle: bool,
-                 seed: int | None = None, repeat: bool = False):
+                 seed: int | None = None, repeat: bool = False, autotune: bool = False):
     """A tf.data pipeline over in-memory arrays, reshuffled each epoch when `shuffle`.
 
     It shuffles row numbers and gathers whole batches, rather than shuffling and batching
     single rows. `repeat` makes it endless, one reshuffled pass after another, for
     `fit(steps_per_epoch=...)`. Without a `seed` the order follows TensorFlow's global seed
-    (`keras.utils.set_random_seed`).
+    (`keras.utils.set_random_seed`). `autotune=True` brings back tf.data's autotuning thread,
+    only so that benchmarks/fit_stall.py can show the stall it causes.
     """
     import tensorflow as tf
 
@@ -74,7 +75,7 @@ def make_dataset(x: np.ndarray, y: np.ndarray, batch_size: int, shuffle: bool,
     # No autotuning thread: in TensorFlow 2.21 it can miss its wake-up when Keras deletes the
     # iterator as `fit` returns, and `fit` then waits out the rest of its sleep, up to 60 s
     # (benchmarks/fit_stall.py). Without it, map and prefetch keep fixed, sensible defaults.
-    options.autotune.enabled = False
+    options.autotune.enabled = autotune
     return (batches.repeat() if repeat else batches).prefetch(tf.data.AUTOTUNE).with_options(options)
 
 
