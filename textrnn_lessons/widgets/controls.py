@@ -13,13 +13,13 @@ import ipywidgets as w
 
 from ..config import PRESETS, get_preset
 from ..models import APPROACHES, RNN_CELLS, Approach, get_approach
+from ..runs import KERAS_DEFAULT_LEARNING_RATE
 
 CUSTOM = "custom"
 MAX_LAYERS = 5
 MAX_EPOCHS = 30
 BATCH_SIZES = (16, 32, 64, 128, 256, 512, 1024)
 LEARNING_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1)
-KERAS_DEFAULT_LEARNING_RATE = 0.001  # the default of both RMSprop and Adam in Keras 3
 STYLE = {"description_width": "10em"}  # room for the longest, "Embedding length"
 WIDE = w.Layout(width="38em")  # the longest option, approach 5's label, shown whole
 COLUMN_WIDTH = "26em"  # every control of the design and training columns: their edges line up
