@@ -71,7 +71,7 @@ def training_table(runs: list[dict]) -> str:
 
 def overshoot_lines(runs: list[dict]) -> list[str]:
     lines = []
-    for p in _pipelines(runs):
+    for p in dict.fromkeys(r["pipeline"] for r in runs):  # every pipeline, in order of appearance
         values = [r["overshoot_seconds"] for r in runs if r["pipeline"] == p]
         late = sum(v > bench.OVERSHOOT_LIMIT for v in values)
         lines.append(f"{p}: {len(values) - late} of {len(values)} runs within "

@@ -37,15 +37,15 @@ LESSON_REFERENCE: dict = {
         }},
     },
     # A preset with no recording is extrapolated from workshop by article-epochs, times this
-    # factor: approach 5 in the full preset (120,000 rows: the mini training rows repeated)
-    # spent 85 s in fit for 540,000 article-epochs (benchmarks/README.md: 19.8 s, then 16.3 s
-    # an epoch), 0.35 of what notebook 06's 7.3 s for 16,200 in workshop predicts (batch 512
+    # factor: approach 5's 5-epoch fit on 108,000 articles (the mini training rows repeated) took
+    # 131.1 s for 540,000 article-epochs (benchmarks/pipeline_speed.py, 2026-12-03, median of
+    # 3), 0.45 of what notebook 06's 17.6 s for 32,400 in workshop predicts (batch 512
     # instead of 256 costs less per article).
-    "extrapolated_training_factor": {"full": 0.35},
-    # Largest peak RSS of any notebook's kernel, in MB: workshop 07 on the mini split, the
-    # higher of two runs (1,147-1,198); full: approach 5 on those 120,000 rows, one epoch and
-    # a LIME explanation (`notebook_resources.py --full-memory`).
-    "peak_rss_mb": {"workshop": 1198, "full": 1358},
+    "extrapolated_training_factor": {"full": 0.45},
+    # Largest peak RSS of any notebook's kernel, in MB: workshop 07 in the recording above;
+    # full: approach 5 trained on 108,000 of those 120,000 rows for one epoch, then a LIME
+    # explanation (`notebook_resources.py --full-memory`, 2026-12-03).
+    "peak_rss_mb": {"workshop": 1346, "full": 1417},
 }
 
 
