@@ -14,7 +14,7 @@ It runs `pipeline_speed.py` (timing on 120,000 rows, then accuracy on the mini s
   under the tutorial protocol and under the clean one;
 * the targets, each met or not, with its figures.
 
-    .venv/bin/python benchmarks/speed_section.py --out /tmp/speed    # about 1.5 hours, 2 cores
+    .venv/bin/python benchmarks/speed_section.py --out /tmp/speed    # about 2 hours, 2 cores
     .venv/bin/python benchmarks/speed_section.py --pipeline-json timing.json accuracy.json \\
         --latency-json latency.json                                  # tables from saved runs
 """
