@@ -36,8 +36,9 @@ def faster_model(model) -> tuple[object, list[str]]:
             twin.set_weights(layer.get_weights())
             lines.append(f"  {layer.name}: {_kind(layer)} -> {_kind(twin)} (input weights applied "
                          "once per sequence, steps unrolled)")
-        elif reason := _kept_reason(layer, steps):
-            lines.append(f"  {layer.name}: {_kind(layer)} kept as it is: {reason}")
+        elif _recurrent(layer) is not None:
+            lines.append(f"  {layer.name}: {_kind(layer)} kept as it is: "
+                         f"{_obstacle(_recurrent(layer), steps)}")
     if model.compiled:
         config = keras.saving.deserialize_keras_object(model.get_compile_config())
         optimizer = config["optimizer"]
@@ -69,26 +70,24 @@ def _input_name(model) -> str | None:
 
 def _faster_layer(layer, steps):
     """A ProjectedSimpleRNN (or Bidirectional of one) for a plain SimpleRNN; else `layer`."""
-    if isinstance(layer, keras.layers.Bidirectional) and _plain_rnn(layer.forward_layer, steps):
-        return keras.layers.Bidirectional(_projected(layer.forward_layer),
-                                          merge_mode=layer.merge_mode, name=layer.name)
-    if _plain_rnn(layer, steps):
-        return _projected(layer)
-    return layer
+    rnn = _recurrent(layer)
+    if rnn is None or _obstacle(rnn, steps):
+        return layer
+    if isinstance(layer, keras.layers.Bidirectional):
+        return keras.layers.Bidirectional(_projected(rnn), merge_mode=layer.merge_mode,
+                                          name=layer.name)
+    return _projected(layer)
 
 
-def _plain_rnn(layer, steps) -> bool:
-    """A stock SimpleRNN the projected layer computes exactly: no dropout, short enough."""
-    return (type(layer) is keras.layers.SimpleRNN and not layer.cell.dropout
-            and not layer.cell.recurrent_dropout and steps is not None
-            and steps <= UNROLL_MAX_TOKENS and not layer.go_backwards)
-
-
-def _kept_reason(layer, steps) -> str | None:
-    """Why a recurrent layer stays stock Keras, in words; None for any other layer."""
+def _recurrent(layer):
+    """The recurrent layer in `layer` (a Bidirectional's forward half); None for other layers."""
     rnn = getattr(layer, "forward_layer", layer)
-    if not isinstance(rnn, keras.layers.RNN):
-        return None
+    return rnn if isinstance(rnn, keras.layers.RNN) else None
+
+
+def _obstacle(rnn, steps) -> str | None:
+    """Why the projected layer cannot compute this recurrent layer exactly, in words; None when
+    it can (a stock SimpleRNN without dropout, reading forwards, short enough to unroll)."""
     if type(rnn) is not keras.layers.SimpleRNN:
         return f"only SimpleRNN has a faster twin, and this is a {type(rnn).__name__}."
     if rnn.cell.dropout or rnn.cell.recurrent_dropout:
@@ -96,7 +95,9 @@ def _kept_reason(layer, steps) -> str | None:
     if steps is None or steps > UNROLL_MAX_TOKENS:
         return (f"the faster SimpleRNN writes its steps out, which pays only up to "
                 f"{UNROLL_MAX_TOKENS} tokens.")
-    return "the faster SimpleRNN reads forwards only (go_backwards=True here)."
+    if rnn.go_backwards:
+        return "the faster SimpleRNN reads forwards only (go_backwards=True here)."
+    return None
 
 
 def _projected(layer) -> ProjectedSimpleRNN:
