@@ -16,9 +16,11 @@ Timings are from benchmarks/README.md (2 cores, 120,000 articles, batch 512).
 3. `FastSequential.fit` (fit.py): arrays go through a tf.data pipeline that gathers whole
    shuffled batches (an epoch's input 0.11-0.15 s against 0.24-0.25 s), as one endless dataset
    without tf.data's autotuning thread. Stock `fit` on arrays starts a new autotuned iterator
-   every epoch, and a race in TensorFlow 2.21 made it wait up to 20 s at an epoch's start or
-   after the last epoch in about a third of the runs; here 0 of 38 runs waited more than
-   0.05 s (benchmarks/fit_stall.py). Tests: `test_dataset_serves_every_row_once_per_epoch`,
+   every epoch, and a race in TensorFlow 2.21 can make it wait, at an epoch's start or after
+   the last epoch, for the rest of the autotuning thread's sleep (up to 60 s): stock Keras 3
+   waited up to 7.8 s after the last epoch in 4 of 15 runs, the tutorial's tf_keras up to 57 s
+   in 23 of 65; the lessons' path returned within 0.5 s in 115 of 115 (pipeline_speed.py,
+   2026-12-03; the cause in benchmarks/fit_stall.py). Tests: `test_dataset_serves_every_row_once_per_epoch`,
    `test_fast_datasets_run_without_the_autotuning_thread`.
 4. The graph optimiser is off while `FastSequential.fit` builds its steps: the first steps are
    ready 0.1-0.8 s sooner. Test: `test_fast_fit_builds_its_steps_without_the_graph_optimizer`.
