@@ -69,16 +69,6 @@ def training_table(runs: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def overshoot_lines(runs: list[dict]) -> list[str]:
-    lines = []
-    for p in dict.fromkeys(r["pipeline"] for r in runs):  # every pipeline, in order of appearance
-        values = [r["overshoot_seconds"] for r in runs if r["pipeline"] == p]
-        late = sum(v > bench.OVERSHOOT_LIMIT for v in values)
-        lines.append(f"{p}: {len(values) - late} of {len(values)} runs within "
-                     f"{bench.OVERSHOOT_LIMIT} s (longest {max(values):.2f} s)")
-    return lines
-
-
 def latency_table(runs: list[dict]) -> str:
     found = latency.figures(runs)
     rows = [("Notebook 02, *Run All* in a fresh kernel", "notebook 02 Run All, wall s",
@@ -173,9 +163,11 @@ def section(pipeline: dict, latency_saved: dict | None) -> str:
     if latency_saved:
         parts.append("Machine (latency): " + latency_saved["machine"])
     if pipeline["timing"]:
+        every_run = pipeline["timing"] + pipeline["accuracy"]
         parts += ["Training, medians:", training_table(pipeline["timing"]),
-                  "`fit`'s return after its last epoch: " + "; ".join(
-                      overshoot_lines(pipeline["timing"] + pipeline["accuracy"]))]
+                  "`fit`'s return after its last epoch, timing and accuracy runs:",
+                  bench.overshoot_table(every_run, list(dict.fromkeys(r["pipeline"]
+                                                                      for r in every_run)))]
     if latency_runs:
         parts += ["A learner's wait:", latency_table(latency_runs)]
     if pipeline["accuracy"]:
