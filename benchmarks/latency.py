@@ -32,17 +32,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
-from stand_in import stand_in_data  # a sibling script
+from machine import machine_line  # sibling scripts
+from stand_in import stand_in_data
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -255,23 +254,6 @@ def target_lines(runs: list[dict]) -> list[str]:
     return lines
 
 
-def machine_line(cores: set[int]) -> str:
-    from importlib import metadata
-
-    model = platform.machine()
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            model = line.split(":", 1)[1].strip()
-            break
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                            text=True, cwd=REPO).stdout.strip() or "unknown"
-    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
-    return (f"{date.today().isoformat()}, {model}, pinned to core(s) "
-            f"{', '.join(map(str, sorted(cores)))} of {os.cpu_count()}, Python "
-            f"{platform.python_version()}, tensorflow {metadata.version('tensorflow')}, keras "
-            f"{metadata.version('keras')}; commit {commit}; load average at start {load}")
-
-
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -296,7 +278,8 @@ def main(argv=None) -> None:
         run_child(args)
         return
     cores = set(args.cores)
-    print(f"Machine: {machine_line(cores)}", flush=True)
+    machine = machine_line(("tensorflow", "keras"), cores)
+    print(f"Machine: {machine}", flush=True)
     runs: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="latency-data-") as scratch:
         if args.data:
@@ -323,7 +306,7 @@ def main(argv=None) -> None:
         print("\nNotebook 02, each cell (median seconds):\n\n" + cell_table(runs))
     print("\nTargets (issue 17):\n" + "\n".join(target_lines(runs)))
     if args.json_out:
-        args.json_out.write_text(json.dumps({"machine": machine_line(cores), "runs": runs},
+        args.json_out.write_text(json.dumps({"machine": machine, "runs": runs},
                                             indent=1))
 
 

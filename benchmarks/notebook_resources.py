@@ -30,7 +30,8 @@ import time
 from datetime import date
 from pathlib import Path
 
-from sampling import Sampler  # a sibling script
+from machine import machine_line  # sibling scripts
+from sampling import Sampler
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"
@@ -248,8 +249,7 @@ def main(argv=None) -> int:
         print(json.dumps(run_one(args.child, args.timeout)))
         return 0
 
-    print(f"Machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; "
-          f"data: {args.data}")
+    print(f"Machine: {machine_line(('tensorflow', 'keras'))}; data: {args.data}")
     paths = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
     if args.notebooks:
         paths = [p for p in paths if any(p.name.startswith(k) for k in args.notebooks)]

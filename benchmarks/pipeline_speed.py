@@ -42,15 +42,15 @@ import csv
 import dataclasses
 import json
 import os
-import platform
 import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
+
+from machine import machine_line  # a sibling script
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -466,31 +466,6 @@ def _difference_row(name: str, d: Difference, seeds: str) -> str:
 # --------------------------------------------------------------------------------------------
 # Options and the main loop.
 # --------------------------------------------------------------------------------------------
-
-def machine_line() -> str:
-    """What the numbers were measured on."""
-    from importlib import metadata
-
-    versions = ", ".join(f"{name} {metadata.version(name)}"
-                         for name in ("tensorflow", "keras", "tf_keras"))
-    try:
-        load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
-    except OSError:
-        load = "n/a"
-    model = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                            text=True, cwd=REPO).stdout.strip() or "unknown"
-    return (f"{date.today().isoformat()}, {model}, {os.cpu_count()} CPU cores "
-            f"({len(os.sched_getaffinity(0))} usable), Python {platform.python_version()}, "
-            f"{versions}; commit {commit}; load average at start {load}")
-
 
 def parse_variants(values: list[str] | None, protocol: str, pipelines: list[str],
                    before: str | None = None) -> dict:
