@@ -40,7 +40,6 @@ variants take about 15 minutes on 2 cores.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import re
@@ -53,6 +52,8 @@ import time
 from importlib.metadata import version
 from pathlib import Path
 
+from pipeline_speed import read_csv, tutorial_network  # a sibling script
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 SHARED = Path(os.environ.get("TEXTRNN_LESSONS_SHARED", REPO.parent / "shared"))
@@ -60,9 +61,6 @@ MINI = SHARED / "ag_news" / "mini"
 VALIDATION_ROWS = 12_000
 BATCH_SIZE = 512
 LONGEST = 50
-# The five approaches' networks: (tokens, embedding length, recurrent units, bidirectional).
-APPROACHES = {1: (25, 30, (50,), False), 2: (50, 30, (50,), False), 3: (50, 30, (50,), True),
-              4: (50, 30, (50, 60, 75), False), 5: (50, 30, (50, 60, 75), True)}
 RESULT_TAG = "RESULT "
 VARIANTS = ("keras3", "package", "tf_keras", "package_fixed", "keras3_no_autotune")
 
@@ -95,20 +93,13 @@ def _clock(callback_base):
     return Clock()
 
 
-def _read(path: Path) -> tuple[list[str], list[int]]:
-    """AG News rows as the tutorial read them: title + " " + description, label 0-3."""
-    with open(path, encoding="utf-8", newline="") as handle:
-        rows = list(csv.reader(handle))
-    return [f"{title} {text}" for _, title, text in rows], [int(label) - 1 for label, _, _ in rows]
-
-
 def child_prepare(folder: Path, rows: int) -> None:
     """Vectorize the replicated mini split once, into folder/arrays.npz."""
     import keras
     import numpy as np
 
-    train_texts, train_labels = _read(MINI / "train.csv")
-    val_texts, val_labels = _read(MINI / "test.csv")
+    train_texts, train_labels = read_csv(MINI / "train.csv")
+    val_texts, val_labels = read_csv(MINI / "test.csv")
     repeat = lambda items, n: [items[i % len(items)] for i in range(n)]  # noqa: E731
     vectorizer = keras.layers.TextVectorization(output_sequence_length=LONGEST)
     vectorizer.adapt(train_texts)
@@ -119,21 +110,6 @@ def child_prepare(folder: Path, rows: int) -> None:
              x_val=np.tile(ids(val_texts), (VALIDATION_ROWS // len(val_texts) + 1, 1))[:VALIDATION_ROWS],
              y_val=np.array(repeat(val_labels, VALIDATION_ROWS), "int32"),
              vocabulary=vectorizer.vocabulary_size())
-
-
-def _network(keras_module, approach: int, vocabulary: int):
-    """The tutorial's network for one approach, in the Keras given (Keras 3 or tf_keras)."""
-    tokens, embed_len, units, bidirectional = APPROACHES[approach]
-    layers = keras_module.layers
-    model = keras_module.Sequential([keras_module.Input(shape=(tokens,), dtype="int32"),
-                                     layers.Embedding(vocabulary, embed_len)])
-    for depth, size in enumerate(units, start=1):
-        rnn = layers.SimpleRNN(size, return_sequences=depth < len(units))
-        model.add(layers.Bidirectional(rnn) if bidirectional else rnn)
-    model.add(layers.Dense(4, activation="softmax"))
-    model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
-    return model
 
 
 def package_dataset(x, y, batch_size: int, shuffle: bool, repeat: bool, seed: int = 42):
@@ -177,17 +153,20 @@ def child_fit(variant: str, folder: Path, approach: int, epochs: int) -> dict:
     """Build, compile and fit one network; return the clock's figures."""
     import numpy as np
 
-    arrays = np.load(folder / "arrays.npz")
-    tokens = APPROACHES[approach][0]
-    x_train, x_val = arrays["x_train"][:, :tokens], arrays["x_val"][:, :tokens]
-    y_train, y_val = arrays["y_train"], arrays["y_val"]
-    vocabulary = int(arrays["vocabulary"])
     if variant == "tf_keras":
         import tf_keras as keras_module
     else:
         import keras as keras_module
+    # After TensorFlow has started: the threads are child_env's choice, not the package's.
+    from textrnn_lessons.models import get_approach
+
+    network = get_approach(approach)
+    arrays = np.load(folder / "arrays.npz")
+    tokens = network.max_tokens
+    x_train, x_val = arrays["x_train"][:, :tokens], arrays["x_val"][:, :tokens]
+    y_train, y_val = arrays["y_train"], arrays["y_val"]
     keras_module.utils.set_random_seed(42)
-    model = _network(keras_module, approach, vocabulary)
+    model = tutorial_network(keras_module, network, int(arrays["vocabulary"]))
     clock = _clock(keras_module.callbacks.Callback)
     common = dict(epochs=epochs, callbacks=[clock], verbose=0)
     if variant == "keras3_no_autotune":
@@ -315,7 +294,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=10, help="runs of each variant")
     parser.add_argument("--rows", type=int, default=108_000, help="training rows")
-    parser.add_argument("--approach", type=int, default=1, choices=sorted(APPROACHES))
+    parser.add_argument("--approach", type=int, default=1, choices=range(1, 6))
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--variants", nargs="+", default=list(VARIANTS[:4]), choices=VARIANTS)
     parser.add_argument("--explain", action="store_true",

@@ -111,7 +111,7 @@ def timed_fit(model, clock, **fit_arguments) -> dict:
             "epoch_cpu_seconds": [b[1] - a[1] for a, b in zip(marks, marks[1:])]}
 
 
-def _read_csv(path: Path) -> tuple[list[str], list[int]]:
+def read_csv(path: Path) -> tuple[list[str], list[int]]:
     """AG News rows as the tutorial's loader gave them: title + " " + description, label 0-3."""
     texts, labels = [], []
     with open(path, encoding="utf-8", newline="") as handle:
@@ -119,6 +119,21 @@ def _read_csv(path: Path) -> tuple[list[str], list[int]]:
             texts.append(f"{title} {description}")
             labels.append(int(label) - 1)
     return texts, labels
+
+
+def tutorial_network(keras_module, approach, vocabulary: int):
+    """The tutorial's network for an approach (models.Approach), in the Keras given (tf_keras,
+    as the tutorial had, or Keras 3), compiled with its RMSprop."""
+    layers = keras_module.layers
+    model = keras_module.Sequential([keras_module.Input(shape=(approach.max_tokens,), dtype="int32"),
+                                     layers.Embedding(vocabulary, approach.embed_len)])
+    for depth, units in enumerate(approach.units, start=1):
+        rnn = layers.SimpleRNN(units, return_sequences=depth < len(approach.units))
+        model.add(layers.Bidirectional(rnn) if approach.bidirectional else rnn)
+    model.add(layers.Dense(4, activation="softmax"))
+    model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    return model
 
 
 def child_tutorial(approach_number: int, data_dir: Path, epochs: int, seed: int) -> dict:
@@ -134,8 +149,8 @@ def child_tutorial(approach_number: int, data_dir: Path, epochs: int, seed: int)
     # thread setting never applied: the tutorial runs with TensorFlow's own defaults.
     approach = get_approach(approach_number)
     started = time.perf_counter()
-    train_texts, train_labels = _read_csv(data_dir / "train.csv")
-    test_texts, test_labels = _read_csv(data_dir / "test.csv")
+    train_texts, train_labels = read_csv(data_dir / "train.csv")
+    test_texts, test_labels = read_csv(data_dir / "test.csv")
     tokenizer = Tokenizer()  # the tutorial fitted it on the training and the test texts
     tokenizer.fit_on_texts(train_texts + test_texts)
     pad = lambda texts: pad_sequences(tokenizer.texts_to_sequences(texts),  # noqa: E731
@@ -146,16 +161,7 @@ def child_tutorial(approach_number: int, data_dir: Path, epochs: int, seed: int)
     prep_seconds = time.perf_counter() - started
 
     tf_keras.utils.set_random_seed(seed)
-    layers = tf_keras.layers
-    model = tf_keras.Sequential(
-        [layers.Embedding(len(tokenizer.word_index) + 1, approach.embed_len,
-                          input_length=approach.max_tokens)])
-    for depth, units in enumerate(approach.units, start=1):
-        rnn = layers.SimpleRNN(units, return_sequences=depth < len(approach.units))
-        model.add(layers.Bidirectional(rnn) if approach.bidirectional else rnn)
-    model.add(layers.Dense(4, activation="softmax"))
-    model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
+    model = tutorial_network(tf_keras, approach, len(tokenizer.word_index) + 1)
     timing = timed_fit(model, _fit_clock(tf_keras.callbacks.Callback), x=x_train, y=y_train,
                        batch_size=BATCH_SIZE, epochs=epochs, validation_data=(x_test, y_test),
                        verbose=0)
