@@ -37,6 +37,7 @@ variants take about 15 minutes on 2 cores.
     .venv/bin/python benchmarks/fit_stall.py --runs 10 --approach 1
     .venv/bin/python benchmarks/fit_stall.py --runs 3 --variants package package_fixed --explain
 """
+
 from __future__ import annotations
 
 import argparse
@@ -68,6 +69,7 @@ VARIANTS = ("keras3", "package", "tf_keras", "package_fixed", "keras3_no_autotun
 # --------------------------------------------------------------------------------------------
 # Child processes
 # --------------------------------------------------------------------------------------------
+
 
 def _clock(callback_base):
     """A callback that notes each epoch's start and end (wall clock, and the process's CPU
@@ -104,17 +106,19 @@ def child_prepare(folder: Path, rows: int) -> None:
     vectorizer = keras.layers.TextVectorization(output_sequence_length=LONGEST)
     vectorizer.adapt(train_texts)
     ids = lambda texts: np.asarray(vectorizer(texts), dtype="int32")  # noqa: E731
-    np.savez(folder / "arrays.npz",
-             x_train=np.tile(ids(train_texts), (rows // len(train_texts) + 1, 1))[:rows],
-             y_train=np.array(repeat(train_labels, rows), "int32"),
-             x_val=np.tile(ids(val_texts), (VALIDATION_ROWS // len(val_texts) + 1, 1))[:VALIDATION_ROWS],
-             y_val=np.array(repeat(val_labels, VALIDATION_ROWS), "int32"),
-             vocabulary=vectorizer.vocabulary_size())
+    np.savez(
+        folder / "arrays.npz",
+        x_train=np.tile(ids(train_texts), (rows // len(train_texts) + 1, 1))[:rows],
+        y_train=np.array(repeat(train_labels, rows), "int32"),
+        x_val=np.tile(ids(val_texts), (VALIDATION_ROWS // len(val_texts) + 1, 1))[:VALIDATION_ROWS],
+        y_val=np.array(repeat(val_labels, VALIDATION_ROWS), "int32"),
+        vocabulary=vectorizer.vocabulary_size(),
+    )
 
 
 def package_dataset(x, y, batch_size: int, shuffle: bool, repeat: bool, seed: int = 42):
     """The package's pipeline as it was when the stall was found: tf.data autotuning on."""
-    from textrnn_lessons.speedups.fit import make_dataset
+    from textrnn_lessons.speed.dataset_fit import make_dataset
 
     return make_dataset(x, y, batch_size, shuffle, seed=seed, repeat=repeat, autotune=True)
 
@@ -129,7 +133,7 @@ def fixed_dataset(x, y, batch_size: int, shuffle: bool, repeat: bool, seed: int 
     once (autotuning's own starting point), and prefetch keeps its own buffer tuner, which
     needs no thread.
     """
-    from textrnn_lessons.speedups.fit import make_dataset
+    from textrnn_lessons.speed.dataset_fit import make_dataset
 
     return make_dataset(x, y, batch_size, shuffle, seed=seed, repeat=repeat)
 
@@ -158,7 +162,7 @@ def child_fit(variant: str, folder: Path, approach: int, epochs: int) -> dict:
     else:
         import keras as keras_module
     # After TensorFlow has started: the threads are child_env's choice, not the package's.
-    from textrnn_lessons.models import get_approach
+    from textrnn_lessons.models.approaches import get_approach
 
     network = get_approach(approach)
     arrays = np.load(folder / "arrays.npz")
@@ -180,26 +184,33 @@ def child_fit(variant: str, folder: Path, approach: int, epochs: int) -> dict:
         model.fit(train, steps_per_epoch=steps, validation_data=val, shuffle=False, **common)
     else:
         started = time.perf_counter()
-        model.fit(x_train, y_train, batch_size=BATCH_SIZE, validation_data=(x_val, y_val),
-                  **common)
+        model.fit(x_train, y_train, batch_size=BATCH_SIZE, validation_data=(x_val, y_val), **common)
     returned = time.perf_counter()
-    return {"epoch_seconds": [e - b for b, e in zip(clock.begins, clock.ends)],
-            "epoch_cpu_seconds": clock.cpu,
-            "train_end_unix": time.time() - (returned - clock.train_end),
-            "fit_seconds": returned - started, "overshoot": returned - clock.ends[-1],
-            "after_train_end": returned - clock.train_end,
-            "before_first_epoch": clock.begins[0] - started}
+    return {
+        "epoch_seconds": [e - b for b, e in zip(clock.begins, clock.ends)],
+        "epoch_cpu_seconds": clock.cpu,
+        "train_end_unix": time.time() - (returned - clock.train_end),
+        "fit_seconds": returned - started,
+        "overshoot": returned - clock.ends[-1],
+        "after_train_end": returned - clock.train_end,
+        "before_first_epoch": clock.begins[0] - started,
+    }
 
 
 # --------------------------------------------------------------------------------------------
 # The parent
 # --------------------------------------------------------------------------------------------
 
+
 def prepare_data(args) -> Path:
     """A scratch folder with the vectorized arrays, made once by a child process."""
     folder = Path(tempfile.mkdtemp(prefix="fit_stall_"))
-    subprocess.run([sys.executable, __file__, "--prepare", str(folder), "--rows", str(args.rows)],
-                   check=True, env=child_env(None, False), cwd=REPO)
+    subprocess.run(
+        [sys.executable, __file__, "--prepare", str(folder), "--rows", str(args.rows)],
+        check=True,
+        env=child_env(None, False),
+        cwd=REPO,
+    )
     return folder
 
 
@@ -217,7 +228,13 @@ def child_env(variant: str | None, explain: bool) -> dict:
 
 def dump_command(tool: str, pid: int) -> list[str]:
     if tool == "py-spy":
-        return [str(Path(sys.executable).with_name("py-spy")), "dump", "--native", "--pid", str(pid)]
+        return [
+            str(Path(sys.executable).with_name("py-spy")),
+            "dump",
+            "--native",
+            "--pid",
+            str(pid),
+        ]
     return ["gdb", "-p", str(pid), "-batch", "-nx", "-ex", "thread apply all bt 40"]
 
 
@@ -239,7 +256,9 @@ def read_child(process, every: float, tool: str) -> tuple[list[str], list[str]]:
                 next_dump = None
         if next_dump is not None and time.perf_counter() >= next_dump:
             done = subprocess.run(dump_command(tool, process.pid), capture_output=True, text=True)
-            dumps.append(f"--- {tool} dump, {time.strftime('%H:%M:%S')}\n{done.stdout}{done.stderr}")
+            dumps.append(
+                f"--- {tool} dump, {time.strftime('%H:%M:%S')}\n{done.stdout}{done.stderr}"
+            )
             next_dump = time.perf_counter() + every
 
 
@@ -248,8 +267,9 @@ def autotune_waits(log: str, since_unix: float, window: float = 0.05) -> list[fl
     `window` seconds after on_train_end (log lines: `I0000 00:00:<unix time> <thread>
     model.cc:<line>] Waiting for <n> ms.`)."""
     waits = []
-    for match in re.finditer(r"^I\d{4} [\d:]+:(\d+\.\d+) +\d+ model\.cc:\d+\] Waiting for (\d+) ms",
-                             log, re.MULTILINE):
+    for match in re.finditer(
+        r"^I\d{4} [\d:]+:(\d+\.\d+) +\d+ model\.cc:\d+\] Waiting for (\d+) ms", log, re.MULTILINE
+    ):
         if since_unix <= float(match.group(1)) <= since_unix + window:
             waits.append(int(match.group(2)) / 1000)
     return waits
@@ -257,11 +277,27 @@ def autotune_waits(log: str, since_unix: float, window: float = 0.05) -> list[fl
 
 def run_one(variant: str, folder: Path, args) -> dict:
     """One child process: one fit of one variant."""
-    command = [sys.executable, __file__, "--child", variant, "--data", str(folder),
-               "--approach", str(args.approach), "--epochs", str(args.epochs)]
+    command = [
+        sys.executable,
+        __file__,
+        "--child",
+        variant,
+        "--data",
+        str(folder),
+        "--approach",
+        str(args.approach),
+        "--epochs",
+        str(args.epochs),
+    ]
     with tempfile.TemporaryFile("w+") as errors:
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, text=True,
-                                   env=child_env(variant, args.explain), cwd=REPO)
+        process = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+            env=child_env(variant, args.explain),
+            cwd=REPO,
+        )
         lines, dumps = read_child(process, args.dump_every, args.dump_with)
         process.wait()
         errors.seek(0)
@@ -269,7 +305,7 @@ def run_one(variant: str, folder: Path, args) -> dict:
     results = [line for line in lines if line.startswith(RESULT_TAG)]
     if process.returncode or not results:
         sys.exit(f"The {variant} run failed (exit {process.returncode}):\n{log[-3000:]}")
-    result = json.loads(results[-1][len(RESULT_TAG):])
+    result = json.loads(results[-1][len(RESULT_TAG) :])
     result["dumps"] = dumps
     result["autotune_waits"] = autotune_waits(log, result["train_end_unix"])
     return result
@@ -278,16 +314,23 @@ def run_one(variant: str, folder: Path, args) -> dict:
 def print_summary(measured: dict) -> None:
     """Per variant: overshoot median and max, how many runs overshot 0.5 s, and the median
     first and later epoch (wall and process CPU seconds)."""
-    print("\nvariant               runs  overshoot s: median    max  runs > 0.5 s   "
-          "1st epoch s: wall  cpu   later epochs s: wall  cpu")
+    print(
+        "\nvariant               runs  overshoot s: median    max  runs > 0.5 s   "
+        "1st epoch s: wall  cpu   later epochs s: wall  cpu"
+    )
     for variant, results in measured.items():
         over = [r["overshoot"] for r in results]
-        median = lambda key, part: statistics.median(  # noqa: E731
-            [s for r in results for s in (r[key][1:] if part else r[key][:1])] or [float("nan")])
-        print(f"{variant:<20} {len(results):>5} {statistics.median(over):>20.2f} {max(over):>6.2f} "
-              f"{sum(o > 0.5 for o in over):>13} {median('epoch_seconds', 0):>18.2f} "
-              f"{median('epoch_cpu_seconds', 0):>5.2f} {median('epoch_seconds', 1):>21.2f} "
-              f"{median('epoch_cpu_seconds', 1):>5.2f}")
+
+        def median(key, part, results=results):
+            seconds = [s for r in results for s in (r[key][1:] if part else r[key][:1])]
+            return statistics.median(seconds or [float("nan")])
+
+        print(
+            f"{variant:<20} {len(results):>5} {statistics.median(over):>20.2f} {max(over):>6.2f} "
+            f"{sum(o > 0.5 for o in over):>13} {median('epoch_seconds', 0):>18.2f} "
+            f"{median('epoch_cpu_seconds', 0):>5.2f} {median('epoch_seconds', 1):>21.2f} "
+            f"{median('epoch_cpu_seconds', 1):>5.2f}"
+        )
 
 
 def main() -> None:
@@ -297,13 +340,24 @@ def main() -> None:
     parser.add_argument("--approach", type=int, default=1, choices=range(1, 6))
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--variants", nargs="+", default=list(VARIANTS[:4]), choices=VARIANTS)
-    parser.add_argument("--explain", action="store_true",
-                        help="log tf.data autotuning in the children and print, per run, the "
-                             "sleeps its threads began just after on_train_end")
-    parser.add_argument("--dump-every", type=float, default=0,
-                        help="dump a child's stacks every N seconds after on_train_end")
-    parser.add_argument("--dump-with", choices=("py-spy", "gdb"), default="py-spy",
-                        help="py-spy: Python threads with native frames; gdb: every thread")
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="log tf.data autotuning in the children and print, per run, the "
+        "sleeps its threads began just after on_train_end",
+    )
+    parser.add_argument(
+        "--dump-every",
+        type=float,
+        default=0,
+        help="dump a child's stacks every N seconds after on_train_end",
+    )
+    parser.add_argument(
+        "--dump-with",
+        choices=("py-spy", "gdb"),
+        default="py-spy",
+        help="py-spy: Python threads with native frames; gdb: every thread",
+    )
     parser.add_argument("--child", choices=VARIANTS, help=argparse.SUPPRESS)
     parser.add_argument("--prepare", help=argparse.SUPPRESS)
     parser.add_argument("--data", help=argparse.SUPPRESS)
@@ -316,13 +370,19 @@ def main() -> None:
         return None
 
     folder = prepare_data(args)
-    print(f"approach {args.approach}, {args.rows:,} training rows, {VALIDATION_ROWS:,} validation "
-          f"rows, batch {BATCH_SIZE}, {args.epochs} epochs; {os.cpu_count()} CPUs; "
-          f"TensorFlow {version('tensorflow')}, Keras {version('keras')}, "
-          f"tf_keras {version('tf_keras')}", flush=True)
-    print(f"{'run':>3} {'variant':<20} {'epochs sum s':>12} {'fit s':>7} {'overshoot s':>11} "
-          f"{'after on_train_end s':>20}" + ("  autotune sleeps begun after on_train_end, s"
-                                             if args.explain else ""), flush=True)
+    print(
+        f"approach {args.approach}, {args.rows:,} training rows, {VALIDATION_ROWS:,} validation "
+        f"rows, batch {BATCH_SIZE}, {args.epochs} epochs; {os.cpu_count()} CPUs; "
+        f"TensorFlow {version('tensorflow')}, Keras {version('keras')}, "
+        f"tf_keras {version('tf_keras')}",
+        flush=True,
+    )
+    print(
+        f"{'run':>3} {'variant':<20} {'epochs sum s':>12} {'fit s':>7} {'overshoot s':>11} "
+        f"{'after on_train_end s':>20}"
+        + ("  autotune sleeps begun after on_train_end, s" if args.explain else ""),
+        flush=True,
+    )
     measured = {variant: [] for variant in args.variants}
     try:
         for run in range(args.runs):
@@ -331,10 +391,12 @@ def main() -> None:
                 result = run_one(variant, folder, args)
                 measured[variant].append(result)
                 waits = " ".join(f"{w:.2f}" for w in result["autotune_waits"]) or "-"
-                print(f"{run + 1:>3} {variant:<20} {sum(result['epoch_seconds']):>12.2f} "
-                      f"{result['fit_seconds']:>7.2f} {result['overshoot']:>11.2f} "
-                      f"{result['after_train_end']:>20.2f}" + (f"  {waits}" if args.explain else ""),
-                      flush=True)
+                print(
+                    f"{run + 1:>3} {variant:<20} {sum(result['epoch_seconds']):>12.2f} "
+                    f"{result['fit_seconds']:>7.2f} {result['overshoot']:>11.2f} "
+                    f"{result['after_train_end']:>20.2f}" + (f"  {waits}" if args.explain else ""),
+                    flush=True,
+                )
                 for dump in result["dumps"]:
                     print(dump, flush=True)
     finally:

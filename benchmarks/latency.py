@@ -27,6 +27,7 @@ articles are also in its training file). The output says which data it used.
     .venv/bin/python benchmarks/latency.py --rounds 5 --json-out latency.json
     .venv/bin/python benchmarks/latency.py --cores 0 1 --only panel
 """
+
 from __future__ import annotations
 
 import argparse
@@ -55,6 +56,7 @@ RESULT_TAG = "RESULT "
 # Child processes
 # --------------------------------------------------------------------------------------------
 
+
 def child_import() -> dict:
     """Seconds to import the package, then keras (which starts TensorFlow)."""
     started = time.perf_counter()
@@ -81,8 +83,10 @@ class PanelClock:
             if name == "on_status":
                 self.marks.append((args[0].split(" ", 1)[0].lower(), time.perf_counter()))
             elif name == "on_epoch" or not any(m == "first batch" for m, _ in self.marks):
-                self.marks.append(("first batch" if name == "on_progress" else "epoch drawn",
-                                   time.perf_counter()))
+                self.marks.append(
+                    ("first batch" if name == "on_progress" else "epoch drawn", time.perf_counter())
+                )
+
         return wrapped
 
     def since(self, clicked: float, mark: str) -> float | None:
@@ -98,20 +102,26 @@ def _click(panel, clock: PanelClock) -> dict:
     panel.wait()
     finished = time.perf_counter() - clicked
     if panel.state != "finished":
-        raise SystemExit(f"The panel's run did not finish ({panel.state}): "
-                         f"{panel.message.value}")
-    phases = {mark: clock.since(clicked, mark)
-              for mark in ("loading", "fitting", "training", "first batch", "epoch drawn")}
-    return {"first_point_s": phases["epoch drawn"], "finished_s": finished,
-            "phases": phases, "fit_s": panel.last_result.history.train_seconds}
+        raise SystemExit(f"The panel's run did not finish ({panel.state}): {panel.message.value}")
+    phases = {
+        mark: clock.since(clicked, mark)
+        for mark in ("loading", "fitting", "training", "first batch", "epoch drawn")
+    }
+    return {
+        "first_point_s": phases["epoch drawn"],
+        "finished_s": finished,
+        "phases": phases,
+        "fit_s": panel.last_result.history.train_seconds,
+    }
 
 
 def child_panel(data_dir: Path, approach: int) -> dict:
     """A fresh panel's first and second Train click, after importing the package and keras."""
     started = time.perf_counter()
-    from textrnn_lessons.widgets import ApproachPanel  # the package first, as the lessons do
+    from textrnn_lessons.ui import ApproachPanel  # the package first, as the lessons do
 
-    import keras  # noqa: F401,I001
+    # isort: split
+    import keras  # noqa: F401
 
     imported = time.perf_counter()
     panel = ApproachPanel(approach, preset="workshop", data_dir=data_dir)
@@ -120,8 +130,13 @@ def child_panel(data_dir: Path, approach: int) -> dict:
     first = _click(panel, clock)
     second = _click(panel, clock)
     data = panel._run.bench.data("workshop")
-    return {"import_s": imported - started, "panel_s": built - imported, "first": first,
-            "second": second, "describe": data.describe()}
+    return {
+        "import_s": imported - started,
+        "panel_s": built - imported,
+        "first": first,
+        "second": second,
+        "describe": data.describe(),
+    }
 
 
 def child_notebook(path: Path, timeout: int) -> dict:
@@ -147,6 +162,7 @@ def run_child(args: argparse.Namespace) -> None:
 # The parent
 # --------------------------------------------------------------------------------------------
 
+
 def rotated(kinds: list[str], round_number: int) -> list[str]:
     """This round's order: who goes first rotates from round to round."""
     shift = round_number % len(kinds)
@@ -156,22 +172,42 @@ def rotated(kinds: list[str], round_number: int) -> list[str]:
 def measure(kind: str, data_dir: Path, cores: set[int], args) -> dict:
     """One child process pinned to `cores` (its children, the kernel included, inherit it)."""
     with tempfile.TemporaryDirectory(prefix="latency-") as scratch:
-        env = dict(os.environ, TEXTRNN_LESSONS_PRESET="workshop",
-                   TEXTRNN_LESSONS_DATA=str(data_dir), TF_CPP_MIN_LOG_LEVEL="2",
-                   TEXTRNN_LESSONS_RESULTS=str(Path(scratch) / "results.jsonl"),
-                   MPLBACKEND="Agg")
-        command = [sys.executable, str(Path(__file__).resolve()), "--child", kind,
-                   "--data", str(data_dir), "--approach", str(args.approach),
-                   "--timeout", str(args.timeout)]
+        env = dict(
+            os.environ,
+            TEXTRNN_LESSONS_PRESET="workshop",
+            TEXTRNN_LESSONS_DATA=str(data_dir),
+            TF_CPP_MIN_LOG_LEVEL="2",
+            TEXTRNN_LESSONS_RESULTS=str(Path(scratch) / "results.jsonl"),
+            MPLBACKEND="Agg",
+        )
+        command = [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--child",
+            kind,
+            "--data",
+            str(data_dir),
+            "--approach",
+            str(args.approach),
+            "--timeout",
+            str(args.timeout),
+        ]
         started = time.perf_counter()
-        done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=REPO,
-                              preexec_fn=lambda: os.sched_setaffinity(0, cores))
+        done = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=REPO,
+            preexec_fn=lambda: os.sched_setaffinity(0, cores),
+        )
         wall = time.perf_counter() - started
     lines = [line for line in done.stdout.splitlines() if line.startswith(RESULT_TAG)]
     if done.returncode or not lines:
-        raise SystemExit(f"The {kind} measurement failed (exit {done.returncode}):\n"
-                         f"{done.stderr[-3000:]}")
-    result = json.loads(lines[-1][len(RESULT_TAG):])
+        raise SystemExit(
+            f"The {kind} measurement failed (exit {done.returncode}):\n{done.stderr[-3000:]}"
+        )
+    result = json.loads(lines[-1][len(RESULT_TAG) :])
     if result.get("error"):
         raise SystemExit(f"Notebook 02 stopped with an error: {result['error']}")
     result.update(kind=kind, process_s=wall)
@@ -213,9 +249,11 @@ def summary_table(runs: list[dict]) -> str:
     lines = ["| measurement | median | min | max | runs |", "|---|---|---|---|---|"]
     for name, values in figures(runs).items():
         shown = "{:,.0f}" if name.endswith("MB") else "{:.2f}"
-        lines.append(f"| {name} | {shown.format(statistics.median(values))} | "
-                     f"{shown.format(min(values))} | {shown.format(max(values))} | "
-                     f"{len(values)} |")
+        lines.append(
+            f"| {name} | {shown.format(statistics.median(values))} | "
+            f"{shown.format(min(values))} | {shown.format(max(values))} | "
+            f"{len(values)} |"
+        )
     return "\n".join(lines)
 
 
@@ -239,32 +277,47 @@ def cell_table(runs: list[dict]) -> str:
 def target_lines(runs: list[dict]) -> list[str]:
     """Each issue-17 target with its median and whether it is met."""
     found = figures(runs)
-    checks = [("notebook", "Run All of notebook 02", "notebook 02 Run All, wall s"),
-              ("first_click", "first click to first live point",
-               "first click -> first live point"),
-              ("second_click", "second click to first live point",
-               "second click -> first live point")]
+    checks = [
+        ("notebook", "Run All of notebook 02", "notebook 02 Run All, wall s"),
+        ("first_click", "first click to first live point", "first click -> first live point"),
+        ("second_click", "second click to first live point", "second click -> first live point"),
+    ]
     lines = []
     for key, text, name in checks:
         if name in found:
             median = statistics.median(found[name])
             verdict = "met" if median <= TARGETS[key] else "NOT met"
-            lines.append(f"- {text}: median {median:.1f} s (target {TARGETS[key]:.0f} s or "
-                         f"less): {verdict}")
+            lines.append(
+                f"- {text}: median {median:.1f} s (target {TARGETS[key]:.0f} s or less): {verdict}"
+            )
     return lines
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rounds", type=int, default=3, help="rounds of every measurement")
-    parser.add_argument("--cores", type=int, nargs="+", default=[0],
-                        help="CPU cores the measurements run on (default: 0, one core)")
-    parser.add_argument("--only", nargs="+", choices=KINDS, default=list(KINDS),
-                        help="which measurements to take (default: all)")
-    parser.add_argument("--data", type=Path,
-                        help="folder with train.csv/test.csv (default: a workshop-sized "
-                             "stand-in built from ../shared/ag_news)")
+    parser.add_argument(
+        "--cores",
+        type=int,
+        nargs="+",
+        default=[0],
+        help="CPU cores the measurements run on (default: 0, one core)",
+    )
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=KINDS,
+        default=list(KINDS),
+        help="which measurements to take (default: all)",
+    )
+    parser.add_argument(
+        "--data",
+        type=Path,
+        help="folder with train.csv/test.csv (default: a workshop-sized "
+        "stand-in built from ../shared/ag_news)",
+    )
     parser.add_argument("--approach", type=int, default=1, help="the panel's approach")
     parser.add_argument("--timeout", type=int, default=600, help="seconds per notebook cell")
     parser.add_argument("--json-out", type=Path, help="also write every figure to this file")
@@ -289,9 +342,11 @@ def main(argv=None) -> None:
                 data_dir = stand_in_data(Path(scratch))
             except FileNotFoundError as missing:
                 raise SystemExit(str(missing)) from None
-            described = ("a workshop-sized stand-in: the canonical 7,600 test articles plus "
-                         "the mini split's 6,000 training articles as train.csv, the canonical "
-                         "test file as test.csv (timing and memory only)")
+            described = (
+                "a workshop-sized stand-in: the canonical 7,600 test articles plus "
+                "the mini split's 6,000 training articles as train.csv, the canonical "
+                "test file as test.csv (timing and memory only)"
+            )
         print(f"Data: {described}; workshop preset; {args.rounds} rounds.", flush=True)
         for round_number in range(args.rounds):
             for kind in rotated(args.only, round_number):
@@ -306,21 +361,26 @@ def main(argv=None) -> None:
         print("\nNotebook 02, each cell (median seconds):\n\n" + cell_table(runs))
     print("\nTargets (issue 17):\n" + "\n".join(target_lines(runs)))
     if args.json_out:
-        args.json_out.write_text(json.dumps({"machine": machine, "runs": runs},
-                                            indent=1))
+        args.json_out.write_text(json.dumps({"machine": machine, "runs": runs}, indent=1))
 
 
 def _one_line(run: dict) -> str:
     if run["kind"] == "import":
-        return (f"textrnn_lessons {run['package_s']:.2f} s, keras {run['keras_s']:.2f} s, "
-                f"total {run['total_s']:.2f} s")
+        return (
+            f"textrnn_lessons {run['package_s']:.2f} s, keras {run['keras_s']:.2f} s, "
+            f"total {run['total_s']:.2f} s"
+        )
     if run["kind"] == "notebook":
-        return (f"wall {run['wall_s']:.1f} s (cells {run['cells_s']:.1f} s, training "
-                f"{run['train_s']:.1f} s), kernel peak {run['peak_kernel_mb']:,} MB")
+        return (
+            f"wall {run['wall_s']:.1f} s (cells {run['cells_s']:.1f} s, training "
+            f"{run['train_s']:.1f} s), kernel peak {run['peak_kernel_mb']:,} MB"
+        )
     first, second = run["first"], run["second"]
-    return (f"import {run['import_s']:.1f} s; first click -> point {first['first_point_s']:.1f} s "
-            f"(done {first['finished_s']:.1f} s); second click -> point "
-            f"{second['first_point_s']:.1f} s (done {second['finished_s']:.1f} s)")
+    return (
+        f"import {run['import_s']:.1f} s; first click -> point {first['first_point_s']:.1f} s "
+        f"(done {first['finished_s']:.1f} s); second click -> point "
+        f"{second['first_point_s']:.1f} s (done {second['finished_s']:.1f} s)"
+    )
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ load; the kernel's CPU seconds much less so).
 `--record` also times `lesson_times.tiny_run` (before and after the notebooks, median) and prints
 the LESSON_REFERENCE dict that `textrnn-lessons check` scales into per-lesson estimates.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,6 +42,7 @@ LIMIT_MB = 1536  # the budget: 1.5 GB per notebook in the workshop preset
 
 
 # ---------------------------------------------------------------- inside the child process
+
 
 class TreePeak(Sampler):
     """Polls the RSS of every descendant of this process (the kernel and anything it starts)."""
@@ -71,8 +73,12 @@ def run_one(path: Path, timeout: int) -> dict:
     from nbclient.exceptions import CellExecutionError
 
     notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(
+        notebook,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    )
     error = None
     started = time.perf_counter()
     with TreePeak() as tree:
@@ -89,16 +95,32 @@ def run_one(path: Path, timeout: int) -> dict:
     if log.is_file():
         runs = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
     return {
-        "notebook": path.stem, "wall_s": round(wall, 1), "error": error,
+        "notebook": path.stem,
+        "wall_s": round(wall, 1),
+        "error": error,
         "kernel_cpu_s": round(usage.ru_utime + usage.ru_stime, 1),
-        "peak_tree_mb": round(tree.peak / 2**20), "peak_kernel_mb": round(kernel_peak_kb / 1024),
+        "peak_tree_mb": round(tree.peak / 2**20),
+        "peak_kernel_mb": round(kernel_peak_kb / 1024),
         "train_s": round(sum(r.get("train_seconds", 0) for r in runs), 1),
         "article_epochs": sum(r.get("train_size", 0) * r.get("epochs", 0) for r in runs),
-        "training_runs": len(runs), "cells": cells,
+        "training_runs": len(runs),
+        "cells": cells,
         "cells_s": round(sum(seconds for _, seconds in cells), 1),
-        "runs": [{key: run.get(key) for key in ("label", "test_accuracy", "train_seconds", "epochs",
-                                                "train_size", "optimizer", "learning_rate")}
-                 for run in runs],
+        "runs": [
+            {
+                key: run.get(key)
+                for key in (
+                    "label",
+                    "test_accuracy",
+                    "train_seconds",
+                    "epochs",
+                    "train_size",
+                    "optimizer",
+                    "learning_rate",
+                )
+            }
+            for run in runs
+        ],
     }
 
 
@@ -117,17 +139,25 @@ def cell_seconds(notebook) -> list[tuple[str, float]]:
         stamps = cell.get("metadata", {}).get("execution", {})
         if "iopub.execute_input" in stamps and "shell.execute_reply" in stamps:
             tags = cell.metadata.get("tags") or [f"cell {number}"]
-            seconds = (moment(stamps["shell.execute_reply"])
-                       - moment(stamps["iopub.execute_input"])).total_seconds()
+            seconds = (
+                moment(stamps["shell.execute_reply"]) - moment(stamps["iopub.execute_input"])
+            ).total_seconds()
             timed.append((tags[0], round(seconds, 2)))
     return timed
 
 
 # ---------------------------------------------------------------- the parent
 
+
 def child_env(preset: str, data: Path, results: Path) -> dict:
-    env = dict(os.environ, TEXTRNN_LESSONS_PRESET=preset, TEXTRNN_LESSONS_DATA=str(data),
-               TEXTRNN_LESSONS_RESULTS=str(results), TF_CPP_MIN_LOG_LEVEL="2", MPLBACKEND="Agg")
+    env = dict(
+        os.environ,
+        TEXTRNN_LESSONS_PRESET=preset,
+        TEXTRNN_LESSONS_DATA=str(data),
+        TEXTRNN_LESSONS_RESULTS=str(results),
+        TF_CPP_MIN_LOG_LEVEL="2",
+        MPLBACKEND="Agg",
+    )
     return env
 
 
@@ -135,21 +165,37 @@ def measure(path: Path, preset: str, data: Path, timeout: int) -> dict:
     """One notebook in a child process of its own, so `ru_maxrss` is this kernel's alone."""
     with tempfile.TemporaryDirectory(prefix="nbres-") as tmp:
         env = child_env(preset, data, Path(tmp) / "results.jsonl")
-        done = subprocess.run([sys.executable, __file__, "--child", str(path),
-                               "--timeout", str(timeout)], env=env, capture_output=True, text=True)
+        done = subprocess.run(
+            [sys.executable, __file__, "--child", str(path), "--timeout", str(timeout)],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
     if done.returncode != 0:
-        return {"notebook": path.stem, "error": done.stderr.strip().splitlines()[-1][:300],
-                "wall_s": None, "peak_tree_mb": None, "peak_kernel_mb": None, "train_s": 0,
-                "article_epochs": 0, "training_runs": 0}
+        return {
+            "notebook": path.stem,
+            "error": done.stderr.strip().splitlines()[-1][:300],
+            "wall_s": None,
+            "peak_tree_mb": None,
+            "peak_kernel_mb": None,
+            "train_s": 0,
+            "article_epochs": 0,
+            "training_runs": 0,
+        }
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def time_tiny_run(data: Path) -> float:
     """`lesson_times.tiny_run` in a fresh process, the way `textrnn-lessons check` times it."""
-    code = "import sys; from textrnn_lessons.lesson_times import tiny_run; print(tiny_run(sys.argv[1])[0])"
+    code = "import sys; from textrnn_lessons.teaching.lesson_times import tiny_run; print(tiny_run(sys.argv[1])[0])"
     with tempfile.TemporaryDirectory(prefix="nbres-") as tmp:
-        done = subprocess.run([sys.executable, "-c", code, str(data)], check=True, text=True,
-                              capture_output=True, env=child_env("smoke", data, Path(tmp) / "r.jsonl"))
+        done = subprocess.run(
+            [sys.executable, "-c", code, str(data)],
+            check=True,
+            text=True,
+            capture_output=True,
+            env=child_env("smoke", data, Path(tmp) / "r.jsonl"),
+        )
     return float(done.stdout.strip().splitlines()[-1])
 
 
@@ -166,7 +212,7 @@ def replicated_full_data(folder: Path, rows: int = 120_000) -> Path:
 FULL_CODE = """
 import json, resource, sys, time
 from textrnn_lessons import explain_prediction, lesson_example, load_ag_news, get_approach
-from textrnn_lessons.workbench import run_approach
+from textrnn_lessons.training.trainer import run_approach
 started = time.perf_counter()
 data = load_ag_news("full", sys.argv[1])
 result = run_approach(get_approach(5), data, epochs=int(sys.argv[2]), verbose=0, log=False)
@@ -183,28 +229,40 @@ def full_memory(epochs: int) -> dict:
     """Peak RSS of approach 5 in the full preset (120,000 replicated rows) plus one LIME run."""
     with tempfile.TemporaryDirectory(prefix="nbres-full-") as tmp:
         data = replicated_full_data(Path(tmp))
-        done = subprocess.run([sys.executable, "-c", FULL_CODE, str(data), str(epochs)],
-                              env=child_env("full", data, Path(tmp) / "r.jsonl"),
-                              capture_output=True, text=True)
+        done = subprocess.run(
+            [sys.executable, "-c", FULL_CODE, str(data), str(epochs)],
+            env=child_env("full", data, Path(tmp) / "r.jsonl"),
+            capture_output=True,
+            text=True,
+        )
     if done.returncode != 0:
         raise SystemExit(f"the full-preset run failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def print_table(preset: str, rows: list[dict]) -> None:
-    print(f"\nPreset {preset}: each notebook in a fresh kernel "
-          f"(peak RSS budget {LIMIT_MB} MB; kernel = the kernel's own ru_maxrss, "
-          "tree = polled sum over the kernel's process tree)")
-    print(f"{'notebook':<38}{'wall s':>8}{'cpu s':>8}{'train s':>9}{'kernel MB':>11}{'tree MB':>9}"
-          "  verdict")
+    print(
+        f"\nPreset {preset}: each notebook in a fresh kernel "
+        f"(peak RSS budget {LIMIT_MB} MB; kernel = the kernel's own ru_maxrss, "
+        "tree = polled sum over the kernel's process tree)"
+    )
+    print(
+        f"{'notebook':<38}{'wall s':>8}{'cpu s':>8}{'train s':>9}{'kernel MB':>11}{'tree MB':>9}"
+        "  verdict"
+    )
     for row in rows:
         peak = max(row["peak_kernel_mb"] or 0, row["peak_tree_mb"] or 0)
-        verdict = ("ERROR: " + row["error"]) if row["error"] else (
-            "ok" if peak < LIMIT_MB else f"over {LIMIT_MB} MB (the workshop budget)")
+        verdict = (
+            ("ERROR: " + row["error"])
+            if row["error"]
+            else ("ok" if peak < LIMIT_MB else f"over {LIMIT_MB} MB (the workshop budget)")
+        )
         wall = "-" if row["wall_s"] is None else f"{row['wall_s']:.1f}"
         cpu = "-" if row.get("kernel_cpu_s") is None else f"{row['kernel_cpu_s']:.1f}"
-        print(f"{row['notebook']:<38}{wall:>8}{cpu:>8}{row['train_s']:>9.1f}"
-              f"{row['peak_kernel_mb'] or 0:>11}{row['peak_tree_mb'] or 0:>9}  {verdict}")
+        print(
+            f"{row['notebook']:<38}{wall:>8}{cpu:>8}{row['train_s']:>9.1f}"
+            f"{row['peak_kernel_mb'] or 0:>11}{row['peak_tree_mb'] or 0:>9}  {verdict}"
+        )
     total = sum(r["wall_s"] or 0 for r in rows)
     print(f"{'total':<38}{total:>8.1f}")
 
@@ -217,28 +275,55 @@ def reference_dict(results: dict[str, list[dict]], tiny: list[float], full: dict
         presets[preset] = {
             "tiny_run_s": round(statistics.median(tiny), 2),
             "article_epochs_per_run": trained[0]["article_epochs"] if trained else None,
-            "lessons": {r["notebook"]: {"other_s": round(r["wall_s"] - r["train_s"], 1),
-                                        "train_s": r["train_s"]} for r in rows if not r["error"]}}
-    peaks = {preset: max(max(r["peak_kernel_mb"], r["peak_tree_mb"]) for r in rows if not r["error"])
-             for preset, rows in results.items()}
+            "lessons": {
+                r["notebook"]: {
+                    "other_s": round(r["wall_s"] - r["train_s"], 1),
+                    "train_s": r["train_s"],
+                }
+                for r in rows
+                if not r["error"]
+            },
+        }
+    peaks = {
+        preset: max(max(r["peak_kernel_mb"], r["peak_tree_mb"]) for r in rows if not r["error"])
+        for preset, rows in results.items()
+    }
     if full:
         peaks["full"] = full["peak_mb"]
-    return {"measured_on": f"{date.today().isoformat()} on a {os.cpu_count()}-core "
-                           f"{platform.machine()} machine", "presets": presets, "peak_rss_mb": peaks}
+    return {
+        "measured_on": f"{date.today().isoformat()} on a {os.cpu_count()}-core "
+        f"{platform.machine()} machine",
+        "presets": presets,
+        "peak_rss_mb": peaks,
+    }
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--presets", nargs="+", default=["workshop"])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA,
-                        help="folder with train.csv and test.csv (default: ../shared/ag_news/mini)")
-    parser.add_argument("--notebooks", nargs="*", default=None,
-                        help="notebook name prefixes, e.g. 00 06 (default: all)")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=DEFAULT_DATA,
+        help="folder with train.csv and test.csv (default: ../shared/ag_news/mini)",
+    )
+    parser.add_argument(
+        "--notebooks",
+        nargs="*",
+        default=None,
+        help="notebook name prefixes, e.g. 00 06 (default: all)",
+    )
     parser.add_argument("--timeout", type=int, default=3600, help="seconds per cell")
-    parser.add_argument("--record", action="store_true",
-                        help="also time the tiny run and print LESSON_REFERENCE for lesson_times.py")
-    parser.add_argument("--full-memory", action="store_true",
-                        help="measure approach 5 in the full preset on 120,000 replicated rows")
+    parser.add_argument(
+        "--record",
+        action="store_true",
+        help="also time the tiny run and print LESSON_REFERENCE for lesson_times.py",
+    )
+    parser.add_argument(
+        "--full-memory",
+        action="store_true",
+        help="measure approach 5 in the full preset on 120,000 replicated rows",
+    )
     parser.add_argument("--full-epochs", type=int, default=1)
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
@@ -261,19 +346,24 @@ def main(argv=None) -> int:
             print_table(preset, results[preset])
     if args.record:
         tiny.append(time_tiny_run(args.data))
-        print(f"\ntiny run (lesson_times.tiny_run, fresh process): {', '.join(f'{t:.1f}' for t in tiny)} s")
+        print(
+            f"\ntiny run (lesson_times.tiny_run, fresh process): {', '.join(f'{t:.1f}' for t in tiny)} s"
+        )
     full = None
     if args.full_memory:
         full = full_memory(args.full_epochs)
-        print(f"\nFull preset, approach 5 on {full['train_rows']:,} training rows (the mini rows "
-              f"repeated) for {full['epochs']} epoch(s), then one LIME explanation: peak RSS "
-              f"{full['peak_mb']} MB, training {full['train_s']} s, wall {full['wall_s']} s")
+        print(
+            f"\nFull preset, approach 5 on {full['train_rows']:,} training rows (the mini rows "
+            f"repeated) for {full['epochs']} epoch(s), then one LIME explanation: peak RSS "
+            f"{full['peak_mb']} MB, training {full['train_s']} s, wall {full['wall_s']} s"
+        )
     if args.record and results:
-        print("\nLESSON_REFERENCE for textrnn_lessons/lesson_times.py:")
+        print("\nLESSON_REFERENCE for textrnn_lessons/teaching/lesson_times.py:")
         print(json.dumps(reference_dict(results, tiny, full), indent=4))
     if args.json:
-        args.json.write_text(json.dumps({"results": results, "tiny_run_s": tiny, "full": full},
-                                        indent=2))
+        args.json.write_text(
+            json.dumps({"results": results, "tiny_run_s": tiny, "full": full}, indent=2)
+        )
     return 0
 
 

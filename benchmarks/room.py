@@ -15,8 +15,10 @@ CPU seconds a learner used, and failures (an error, a timeout, or no run in the 
 `--stand-in` builds a workshop-sized data folder in a temporary directory when the canonical
 training file is not at hand: 13,600 training articles (the canonical 7,600 test articles
 plus the offline mini split's 6,000 training articles; the preset draws 12,000 of them) and
-the canonical test file, from ../shared/ag_news (or $TEXTRNN_LESSONS_SHARED/ag_news). Run times and memory match the real preset; accuracies do not.
+the canonical test file, from ../shared/ag_news (or $TEXTRNN_LESSONS_SHARED/ag_news). Run times
+and memory match the real preset; accuracies do not.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,9 +35,9 @@ from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from room_hub import Hub, MemoryWatch, RoomError, find_proxy  # noqa: E402
-from stand_in import stand_in_data  # noqa: E402
-from room_learner import learner  # noqa: E402
+from room_hub import Hub, MemoryWatch, RoomError, find_proxy
+from room_learner import learner
+from stand_in import stand_in_data
 
 REPO = Path(__file__).resolve().parents[1]
 MB = 2**20
@@ -46,8 +48,10 @@ def lesson_notebook(pattern: str) -> Path:
     found = sorted(REPO.glob(pattern)) if not Path(pattern).is_absolute() else [Path(pattern)]
     found = [path for path in found if path.is_file()]
     if len(found) != 1:
-        raise RoomError(f"--notebook {pattern!r} should match exactly one notebook; it matched "
-                        f"{[str(p) for p in found] or 'none'}. Give its path.")
+        raise RoomError(
+            f"--notebook {pattern!r} should match exactly one notebook; it matched "
+            f"{[str(p) for p in found] or 'none'}. Give its path."
+        )
     return found[0]
 
 
@@ -79,8 +83,10 @@ def run_round(count: int, args, notebook: Path) -> dict:
             hub.create_users(names)
             start = threading.Barrier(count)
             with MemoryWatch(hub.process.pid) as watch, ThreadPoolExecutor(count) as pool:
-                futures = [pool.submit(learner, hub.url, name, notebook, start, args.timeout)
-                           for name in names]
+                futures = [
+                    pool.submit(learner, hub.url, name, notebook, start, args.timeout)
+                    for name in names
+                ]
                 learners = [future.result() for future in futures]
                 cpu = watch.cpu_seconds()
             for row in learners:
@@ -94,9 +100,14 @@ def run_round(count: int, args, notebook: Path) -> dict:
             hub_log = hub.log_tail(15) if any(row["error"] for row in learners) else ""
         finally:
             hub.stop()
-    return {"learners": count, "rows": learners, "total_rss_mb": round(watch.total_rss_peak / MB),
-            "total_pss_mb": round(watch.total_pss_peak / MB),
-            "hub_proxy_mb": round(watch.overhead_peak / MB), "hub_log_tail": hub_log}
+    return {
+        "learners": count,
+        "rows": learners,
+        "total_rss_mb": round(watch.total_rss_peak / MB),
+        "total_pss_mb": round(watch.total_pss_peak / MB),
+        "hub_proxy_mb": round(watch.overhead_peak / MB),
+        "hub_log_tail": hub_log,
+    }
 
 
 def summary(room: dict) -> dict:
@@ -109,15 +120,21 @@ def summary(room: dict) -> dict:
     def median_mb(key):
         return round(statistics.median(row[key] for row in done)) if done else None
 
-    return {"learners": room["learners"], "result_median_s": median("result_s"),
-            "result_slowest_s": round(max(row["result_s"] for row in done), 1) if done else None,
-            "server_ready_median_s": median("server_ready_s"), "notebook_median_s": median("notebook_s"),
-            "peak_median_mb": median_mb("peak_mb"), "kernel_median_mb": median_mb("kernel_peak_mb"),
-            "peak_largest_mb": max((row["peak_mb"] for row in room["rows"]), default=0),
-            "total_rss_mb": room["total_rss_mb"], "total_pss_mb": room["total_pss_mb"],
-            "hub_proxy_mb": room["hub_proxy_mb"],
-            "cpu_median_s": median("cpu_s"),
-            "failures": sum(row["error"] is not None for row in room["rows"])}
+    return {
+        "learners": room["learners"],
+        "result_median_s": median("result_s"),
+        "result_slowest_s": round(max(row["result_s"] for row in done), 1) if done else None,
+        "server_ready_median_s": median("server_ready_s"),
+        "notebook_median_s": median("notebook_s"),
+        "peak_median_mb": median_mb("peak_mb"),
+        "kernel_median_mb": median_mb("kernel_peak_mb"),
+        "peak_largest_mb": max((row["peak_mb"] for row in room["rows"]), default=0),
+        "total_rss_mb": room["total_rss_mb"],
+        "total_pss_mb": room["total_pss_mb"],
+        "hub_proxy_mb": room["hub_proxy_mb"],
+        "cpu_median_s": median("cpu_s"),
+        "failures": sum(row["error"] is not None for row in room["rows"]),
+    }
 
 
 def cell(value) -> str:
@@ -125,18 +142,22 @@ def cell(value) -> str:
 
 
 def print_table(summaries: list[dict]) -> None:
-    print("\n| Learners | Time to result, median / slowest (s) | Server ready, median (s) "
-          "| Notebook run, median (s) | Peak per learner (server + kernel), median / largest (MB) "
-          "| Kernel alone, median (MB) | Room's peak, RSS / PSS (MB) | Hub + proxy (MB) "
-          "| CPU per learner, median (s) | Failures |")
+    print(
+        "\n| Learners | Time to result, median / slowest (s) | Server ready, median (s) "
+        "| Notebook run, median (s) | Peak per learner (server + kernel), median / largest (MB) "
+        "| Kernel alone, median (MB) | Room's peak, RSS / PSS (MB) | Hub + proxy (MB) "
+        "| CPU per learner, median (s) | Failures |"
+    )
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for row in summaries:
-        print(f"| {row['learners']} | {cell(row['result_median_s'])} / {cell(row['result_slowest_s'])} "
-              f"| {cell(row['server_ready_median_s'])} | {cell(row['notebook_median_s'])} "
-              f"| {cell(row['peak_median_mb'])} / {cell(row['peak_largest_mb'])} "
-              f"| {cell(row['kernel_median_mb'])} "
-              f"| {cell(row['total_rss_mb'])} / {cell(row['total_pss_mb'])} | {cell(row['hub_proxy_mb'])} "
-              f"| {cell(row['cpu_median_s'])} | {row['failures']} of {row['learners']} |")
+        print(
+            f"| {row['learners']} | {cell(row['result_median_s'])} / {cell(row['result_slowest_s'])} "
+            f"| {cell(row['server_ready_median_s'])} | {cell(row['notebook_median_s'])} "
+            f"| {cell(row['peak_median_mb'])} / {cell(row['peak_largest_mb'])} "
+            f"| {cell(row['kernel_median_mb'])} "
+            f"| {cell(row['total_rss_mb'])} / {cell(row['total_pss_mb'])} | {cell(row['hub_proxy_mb'])} "
+            f"| {cell(row['cpu_median_s'])} | {row['failures']} of {row['learners']} |"
+        )
 
 
 def print_failures(rooms: list[dict]) -> None:
@@ -150,17 +171,36 @@ def print_failures(rooms: list[dict]) -> None:
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--learners", type=int, nargs="+", default=[1, 2, 4, 8],
-                        help="room sizes, one fresh hub each (default: 1 2 4 8)")
+    parser.add_argument(
+        "--learners",
+        type=int,
+        nargs="+",
+        default=[1, 2, 4, 8],
+        help="room sizes, one fresh hub each (default: 1 2 4 8)",
+    )
     parser.add_argument("--preset", choices=["smoke", "workshop", "full"], default="workshop")
-    parser.add_argument("--notebook", default="notebooks/02_*.ipynb",
-                        help="the lesson every learner runs (default: notebooks/02_*.ipynb)")
-    parser.add_argument("--data", type=Path, default=os.environ.get("TEXTRNN_LESSONS_DATA"),
-                        help="folder with train.csv and test.csv (default: $TEXTRNN_LESSONS_DATA)")
-    parser.add_argument("--stand-in", action="store_true",
-                        help="use a workshop-sized stand-in built from ../shared/ag_news")
-    parser.add_argument("--timeout", type=float, default=1200,
-                        help="seconds each learner has from sign-in to result (default: 1200)")
+    parser.add_argument(
+        "--notebook",
+        default="notebooks/02_*.ipynb",
+        help="the lesson every learner runs (default: notebooks/02_*.ipynb)",
+    )
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=os.environ.get("TEXTRNN_LESSONS_DATA"),
+        help="folder with train.csv and test.csv (default: $TEXTRNN_LESSONS_DATA)",
+    )
+    parser.add_argument(
+        "--stand-in",
+        action="store_true",
+        help="use a workshop-sized stand-in built from ../shared/ag_news",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=1200,
+        help="seconds each learner has from sign-in to result (default: 1200)",
+    )
     parser.add_argument("--json-out", type=Path, help="also write every figure to this file")
     args = parser.parse_args(argv)
     if args.data is None and not args.stand_in:
@@ -169,8 +209,10 @@ def parse_args(argv):
         parser.error(f"--learners takes room sizes of 1 or more; got {args.learners}")
     args.proxy = find_proxy()
     if args.proxy is None:
-        parser.error("configurable-http-proxy is not installed: run `bash .ci/room-setup` "
-                     "(it needs npm), or install it on PATH with `npm install -g configurable-http-proxy`")
+        parser.error(
+            "configurable-http-proxy is not installed: run `bash .ci/room-setup` "
+            "(it needs npm), or install it on PATH with `npm install -g configurable-http-proxy`"
+        )
     return args
 
 
@@ -180,16 +222,27 @@ def main(argv=None) -> int:
         notebook = lesson_notebook(args.notebook)
         with tempfile.TemporaryDirectory(prefix="room-data-") as stand_in:
             args.data = stand_in_data(Path(stand_in)) if args.stand_in else args.data.resolve()
-            missing = [name for name in ("train.csv", "test.csv") if not (args.data / name).is_file()]
+            missing = [
+                name for name in ("train.csv", "test.csv") if not (args.data / name).is_file()
+            ]
             if missing:
-                raise RoomError(f"--data {args.data} has no {' or '.join(missing)}: give a folder made "
-                                "by `textrnn-lessons download --to DIR`, or use --stand-in.")
-            data_note = ("workshop-sized stand-in (canonical test.csv + mini train.csv as "
-                         "training rows, canonical test.csv)" if args.stand_in else str(args.data))
-            print(f"Room benchmark, {date.today().isoformat()}: {platform.platform()}, "
-                  f"{os.cpu_count()} CPUs, Python {platform.python_version()}\n"
-                  f"notebook {notebook.relative_to(REPO) if notebook.is_relative_to(REPO) else notebook}, "
-                  f"preset {args.preset}, data {data_note}", flush=True)
+                raise RoomError(
+                    f"--data {args.data} has no {' or '.join(missing)}: give a folder made "
+                    "by `textrnn-lessons download --to DIR`, or use --stand-in."
+                )
+            data_note = (
+                "workshop-sized stand-in (canonical test.csv + mini train.csv as "
+                "training rows, canonical test.csv)"
+                if args.stand_in
+                else str(args.data)
+            )
+            print(
+                f"Room benchmark, {date.today().isoformat()}: {platform.platform()}, "
+                f"{os.cpu_count()} CPUs, Python {platform.python_version()}\n"
+                f"notebook {notebook.relative_to(REPO) if notebook.is_relative_to(REPO) else notebook}, "
+                f"preset {args.preset}, data {data_note}",
+                flush=True,
+            )
             rooms = []
             for count in args.learners:
                 rooms.append(run_round(count, args, notebook))
@@ -201,9 +254,18 @@ def main(argv=None) -> int:
     print_table(summaries)
     print_failures(rooms)
     if args.json_out:
-        args.json_out.write_text(json.dumps({"preset": args.preset, "data": data_note,
-                                             "notebook": notebook.name, "rooms": rooms,
-                                             "summaries": summaries}, indent=2))
+        args.json_out.write_text(
+            json.dumps(
+                {
+                    "preset": args.preset,
+                    "data": data_note,
+                    "notebook": notebook.name,
+                    "rooms": rooms,
+                    "summaries": summaries,
+                },
+                indent=2,
+            )
+        )
     return 1 if any(row["failures"] for row in summaries) else 0
 
 

@@ -7,6 +7,7 @@ benchmark, each with a home folder of its own: real system users (LocalProcessSp
 need `useradd` and root, and this benchmark measures time and memory, not isolation. As root,
 the servers get `--allow-root` (Jupyter refuses root otherwise).
 """
+
 from __future__ import annotations
 
 import os
@@ -20,7 +21,6 @@ from pathlib import Path
 
 import psutil
 import requests
-
 from sampling import Sampler  # a sibling script
 
 REPO = Path(__file__).resolve().parents[1]
@@ -79,11 +79,18 @@ class Hub:
         bin_dir = Path(sys.executable).parent
         environment = dict(environment, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
         self.config = CONFIG.format(
-            bind_url=self.url, hub_bind_url=f"http://127.0.0.1:{free_port()}",
-            proxy_api_url=f"http://127.0.0.1:{free_port()}", proxy=proxy, homes=str(self.homes),
-            singleuser=str(bin_dir / "jupyterhub-singleuser"), timeout=timeout,
-            args=["--allow-root"] if os.geteuid() == 0 else [], environment=environment,
-            service=SERVICE, token=self.token)
+            bind_url=self.url,
+            hub_bind_url=f"http://127.0.0.1:{free_port()}",
+            proxy_api_url=f"http://127.0.0.1:{free_port()}",
+            proxy=proxy,
+            homes=str(self.homes),
+            singleuser=str(bin_dir / "jupyterhub-singleuser"),
+            timeout=timeout,
+            args=["--allow-root"] if os.geteuid() == 0 else [],
+            environment=environment,
+            service=SERVICE,
+            token=self.token,
+        )
 
     def home(self, name: str) -> Path:
         return self.homes / name
@@ -95,25 +102,35 @@ class Hub:
         self.log = open(self.folder / "jupyterhub.log", "wb")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "jupyterhub", "-f", "jupyterhub_config.py"],
-            cwd=self.folder, stdout=self.log, stderr=subprocess.STDOUT)
+            cwd=self.folder,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + wait_s
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RoomError(f"JupyterHub exited at start-up (code {self.process.returncode}):\n"
-                                + self.log_tail())
+                raise RoomError(
+                    f"JupyterHub exited at start-up (code {self.process.returncode}):\n"
+                    + self.log_tail()
+                )
             try:
                 if requests.get(f"{self.url}/hub/api/", timeout=5).ok:
                     return
             except requests.ConnectionError:
                 pass
             time.sleep(0.25)
-        raise RoomError(f"JupyterHub did not answer at {self.url} within {wait_s:.0f} s:\n"
-                        + self.log_tail())
+        raise RoomError(
+            f"JupyterHub did not answer at {self.url} within {wait_s:.0f} s:\n" + self.log_tail()
+        )
 
     def create_users(self, names: list[str]) -> None:
         """The instructor adds the class list (the admin panel's *Add Users*, through the API)."""
-        answer = requests.post(f"{self.url}/hub/api/users", json={"usernames": names},
-                               headers={"Authorization": f"token {self.token}"}, timeout=60)
+        answer = requests.post(
+            f"{self.url}/hub/api/users",
+            json={"usernames": names},
+            headers={"Authorization": f"token {self.token}"},
+            timeout=60,
+        )
         if answer.status_code != 201:
             raise RoomError(f"creating users {names} failed: {answer.status_code} {answer.text}")
 

@@ -6,6 +6,7 @@ opens the notebook as JupyterLab does (a session, which starts a kernel in the n
 folder), then runs every code cell in order over the kernel's websocket, through the proxy.
 A cell that raises stops the run, as *Run All* does; its error is the learner's failure.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,9 +29,15 @@ class LearnerFailed(RuntimeError):
 
 def sign_in(hub_url: str, name: str) -> str:
     """POST /hub/api/users/{name}/tokens with the learner's credentials: their own API token."""
-    answer = requests.post(f"{hub_url}/hub/api/users/{name}/tokens", timeout=60,
-                           json={"auth": {"username": name, "password": PASSWORD},
-                                 "note": "room benchmark", "expires_in": 4 * 3600})
+    answer = requests.post(
+        f"{hub_url}/hub/api/users/{name}/tokens",
+        timeout=60,
+        json={
+            "auth": {"username": name, "password": PASSWORD},
+            "note": "room benchmark",
+            "expires_in": 4 * 3600,
+        },
+    )
     if answer.status_code != 201:
         raise LearnerFailed(f"sign-in refused: {answer.status_code} {answer.text[:200]}")
     return answer.json()["token"]
@@ -54,8 +61,17 @@ def start_server(hub_url: str, name: str, headers: dict, deadline: float) -> Non
 
 def open_notebook(server_url: str, path: str, headers: dict) -> str:
     """A session for the notebook, as JupyterLab opens one; returns its kernel's id."""
-    answer = requests.post(f"{server_url}/api/sessions", headers=headers, timeout=120, json={
-        "path": path, "name": Path(path).name, "type": "notebook", "kernel": {"name": "python3"}})
+    answer = requests.post(
+        f"{server_url}/api/sessions",
+        headers=headers,
+        timeout=120,
+        json={
+            "path": path,
+            "name": Path(path).name,
+            "type": "notebook",
+            "kernel": {"name": "python3"},
+        },
+    )
     if answer.status_code != 201:
         raise LearnerFailed(f"opening {path} failed: {answer.status_code} {answer.text[:200]}")
     return answer.json()["kernel"]["id"]
@@ -63,9 +79,17 @@ def open_notebook(server_url: str, path: str, headers: dict) -> str:
 
 def run_cell(channel: websocket.WebSocket, session: Session, code: str, deadline: float) -> None:
     """Send one execute_request; wait for its reply and for the kernel to go idle after it."""
-    request = session.msg("execute_request", {
-        "code": code, "silent": False, "store_history": True, "user_expressions": {},
-        "allow_stdin": False, "stop_on_error": True})
+    request = session.msg(
+        "execute_request",
+        {
+            "code": code,
+            "silent": False,
+            "store_history": True,
+            "user_expressions": {},
+            "allow_stdin": False,
+            "stop_on_error": True,
+        },
+    )
     request["channel"] = "shell"
     channel.send(json.dumps(request, default=json_default))
     reply, idle = None, False
@@ -86,16 +110,22 @@ def run_cell(channel: websocket.WebSocket, session: Session, code: str, deadline
         raise LearnerFailed(f"a cell raised {reply.get('ename')}: {reply.get('evalue', '')[:200]}")
 
 
-def run_notebook(server_url: str, kernel_id: str, notebook: Path, token: str,
-                 deadline: float) -> int:
+def run_notebook(
+    server_url: str, kernel_id: str, notebook: Path, token: str, deadline: float
+) -> int:
     """Every code cell of `notebook`, in order, over the kernel's websocket; returns the count."""
-    cells = [cell.source for cell in nbformat.read(notebook, as_version=4).cells
-             if cell.cell_type == "code" and cell.source.strip()]
+    cells = [
+        cell.source
+        for cell in nbformat.read(notebook, as_version=4).cells
+        if cell.cell_type == "code" and cell.source.strip()
+    ]
     session = Session(username="learner")
     url = server_url.replace("http://", "ws://", 1)
     channel = websocket.create_connection(
         f"{url}/api/kernels/{kernel_id}/channels?session_id={session.session}",
-        header=[f"Authorization: token {token}"], timeout=120)
+        header=[f"Authorization: token {token}"],
+        timeout=120,
+    )
     try:
         for code in cells:
             run_cell(channel, session, code, deadline)
@@ -104,8 +134,9 @@ def run_notebook(server_url: str, kernel_id: str, notebook: Path, token: str,
     return len(cells)
 
 
-def learner(hub_url: str, name: str, notebook: Path, start: threading.Barrier,
-            timeout_s: float) -> dict:
+def learner(
+    hub_url: str, name: str, notebook: Path, start: threading.Barrier, timeout_s: float
+) -> dict:
     """One learner from sign-in to result; all learners leave `start` together."""
     start.wait()
     began = time.monotonic()
@@ -122,7 +153,12 @@ def learner(hub_url: str, name: str, notebook: Path, start: threading.Barrier,
         times["cells"] = run_notebook(server_url, kernel_id, notebook, token, deadline)
         times["notebook_s"] = round(time.monotonic() - opened, 1)
         times["result_s"] = round(time.monotonic() - began, 1)
-    except (LearnerFailed, requests.RequestException, websocket.WebSocketException,
-            OSError, ValueError) as failure:
+    except (
+        LearnerFailed,
+        requests.RequestException,
+        websocket.WebSocketException,
+        OSError,
+        ValueError,
+    ) as failure:
         times["error"] = f"{type(failure).__name__}: {failure}"
     return times

@@ -1,4 +1,5 @@
 """A background sampler for the benchmarks that watch processes while something else runs."""
+
 from __future__ import annotations
 
 import threading

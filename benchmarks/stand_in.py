@@ -1,5 +1,6 @@
 """The workshop-sized stand-in for AG News, for benchmarks on a machine without the canonical
 training file: timing and memory are the workshop preset's, accuracy means nothing."""
+
 from __future__ import annotations
 
 import os
@@ -17,9 +18,11 @@ def stand_in_data(folder: Path) -> Path:
     sources = [SHARED / "test.csv", SHARED / "mini" / "train.csv"]
     missing = [str(path) for path in sources if not path.is_file()]
     if missing:
-        raise FileNotFoundError(f"The workshop-sized stand-in is built from {', '.join(missing)}, "
-                                "which is missing; give a folder holding train.csv and test.csv "
-                                "(--data DIR) instead.")
+        raise FileNotFoundError(
+            f"The workshop-sized stand-in is built from {', '.join(missing)}, "
+            "which is missing; give a folder holding train.csv and test.csv "
+            "(--data DIR) instead."
+        )
     with open(folder / "train.csv", "wb") as train:
         for source in sources:
             rows = source.read_bytes()

@@ -10,6 +10,7 @@ total can exceed the wall time when two cores work) and the wall time per step.
 Reads TensorFlow's own trace format (an internal module of TensorFlow 2.21); it says so if a
 later TensorFlow moved it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,11 +27,11 @@ def profile(approach_number: int, vocabulary: int, seed: int = 0) -> tuple[float
     import numpy as np
     import tensorflow as tf
 
-    from textrnn_lessons import speedups
-    from textrnn_lessons.models import build_model, get_approach
-    from textrnn_lessons.speedups.fit import make_dataset
-    from textrnn_lessons.speedups.rnn import CHAINS_MIN_STEPS, pick_chains
-    from textrnn_lessons.training import compile_model
+    from textrnn_lessons import speed as speedups
+    from textrnn_lessons.models.approaches import build_model, get_approach
+    from textrnn_lessons.speed.dataset_fit import make_dataset
+    from textrnn_lessons.speed.rnn import CHAINS_MIN_STEPS, pick_chains
+    from textrnn_lessons.training.fitting import compile_model
 
     approach = get_approach(approach_number)
     rng = np.random.default_rng(seed)
@@ -59,8 +60,10 @@ def _by_operation_type(trace: Path) -> dict:
     try:
         from tensorflow.tsl.profiler.protobuf import xplane_pb2
     except ImportError as error:
-        raise SystemExit(f"This TensorFlow keeps its trace format elsewhere ({error}); "
-                         "open the trace in TensorBoard's profile plugin instead.")
+        raise SystemExit(
+            f"This TensorFlow keeps its trace format elsewhere ({error}); "
+            "open the trace in TensorBoard's profile plugin instead."
+        ) from error
     space = xplane_pb2.XSpace()
     space.ParseFromString(trace.read_bytes())
     time_ps, count = collections.Counter(), collections.Counter()
@@ -82,15 +85,21 @@ def _by_operation_type(trace: Path) -> dict:
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("approach", type=int, choices=range(1, 6))
-    parser.add_argument("--vocabulary", type=int, default=23_000,
-                        help="embedding rows (the mini split has ~23,000 words, the full data ~72,000)")
+    parser.add_argument(
+        "--vocabulary",
+        type=int,
+        default=23_000,
+        help="embedding rows (the mini split has ~23,000 words, the full data ~72,000)",
+    )
     parser.add_argument("--top", type=int, default=20, help="operation types to list")
     args = parser.parse_args(argv)
     wall_ms, kinds = profile(args.approach, args.vocabulary)
-    print(f"Approach {args.approach}, batch 512, {args.vocabulary:,} words: "
-          f"{wall_ms:.1f} ms per step (wall, profiler on)")
+    print(
+        f"Approach {args.approach}, batch 512, {args.vocabulary:,} words: "
+        f"{wall_ms:.1f} ms per step (wall, profiler on)"
+    )
     print(f"{'operation type':32s} {'CPU ms/step':>11s} {'count/step':>10s}")
-    for kind, (ms, per_step) in sorted(kinds.items(), key=lambda item: -item[1][0])[:args.top]:
+    for kind, (ms, per_step) in sorted(kinds.items(), key=lambda item: -item[1][0])[: args.top]:
         print(f"{kind:32s} {ms:11.2f} {per_step:10.0f}")
 
 

@@ -6,6 +6,7 @@ The first click of a panel also loads the CSVs and fits the vocabulary; it is re
 A click lasts until the run is tested and logged; benchmarks/latency.py times the wait for the
 first live point, on one core.
 """
+
 import argparse
 import os
 import statistics
@@ -18,7 +19,7 @@ parser.add_argument("--rounds", type=int, default=3)
 args = parser.parse_args()
 os.environ.setdefault("TEXTRNN_LESSONS_RESULTS", os.path.join(tempfile.mkdtemp(), "results.jsonl"))
 
-from textrnn_lessons.widgets import ApproachPanel  # noqa: E402
+from textrnn_lessons.ui import ApproachPanel  # noqa: E402
 
 
 def click(panel):
@@ -33,22 +34,31 @@ def click(panel):
 for preset in args.presets:
     panel = ApproachPanel(1, preset=preset)
     cold, _ = click(panel)
-    print(f"[{preset}] first click of a panel (approach 1, loads data + fits vocabulary): {cold:.1f} s")
+    print(
+        f"[{preset}] first click of a panel (approach 1, loads data + fits vocabulary): {cold:.1f} s"
+    )
     clicks = {n: [] for n in range(1, 6)}
     fits = {n: [] for n in range(1, 6)}
     for r in range(args.rounds):
-        order = list(range(1, 6))[r % 5:] + list(range(1, 6))[:r % 5]
+        order = list(range(1, 6))[r % 5 :] + list(range(1, 6))[: r % 5]
         for number in order:
             panel.approach.value = number
             total, fit = click(panel)
             clicks[number].append(total)
             fits[number].append(fit)
-            print(f"  round {r + 1} approach {number}: click {total:.1f} s (fit {fit:.1f} s)", flush=True)
+            print(
+                f"  round {r + 1} approach {number}: click {total:.1f} s (fit {fit:.1f} s)",
+                flush=True,
+            )
     data = panel._run.bench.data(preset)
-    print(f"\n[{preset}] {data.describe()}; {data.preset.epochs} epoch(s), batch {data.preset.batch_size}")
+    print(
+        f"\n[{preset}] {data.describe()}; {data.preset.epochs} epoch(s), batch {data.preset.batch_size}"
+    )
     print("approach | click median (s) | min-max (s) | fit median (s)")
     for number in range(1, 6):
         c = clicks[number]
-        print(f"{number} | {statistics.median(c):.1f} | {min(c):.1f}-{max(c):.1f} | "
-              f"{statistics.median(fits[number]):.1f}")
+        print(
+            f"{number} | {statistics.median(c):.1f} | {min(c):.1f}-{max(c):.1f} | "
+            f"{statistics.median(fits[number]):.1f}"
+        )
     print(flush=True)

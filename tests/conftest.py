@@ -1,4 +1,5 @@
 """Shared fixtures: the offline AG News files in ../shared and a private results log per test."""
+
 from __future__ import annotations
 
 import os
@@ -26,8 +27,9 @@ def private_results_log(tmp_path, monkeypatch):
 def mini_dir(monkeypatch):
     """The 6,000/1,600 offline split, selected through $TEXTRNN_LESSONS_DATA."""
     if not (MINI / "train.csv").is_file():
-        pytest.fail(f"The offline AG News split is missing from {MINI}; "
-                    "see 'Run the tests' in README.md.")
+        pytest.fail(
+            f"The offline AG News split is missing from {MINI}; see 'Run the tests' in README.md."
+        )
     monkeypatch.setenv("TEXTRNN_LESSONS_DATA", str(MINI))
     return MINI
 
@@ -35,7 +37,7 @@ def mini_dir(monkeypatch):
 @pytest.fixture(scope="session")
 def smoke_data():
     """The smoke preset on the mini split, loaded once per test session."""
-    from textrnn_lessons.data import load_ag_news
+    from textrnn_lessons.data.reading import load_ag_news
 
     return load_ag_news("smoke", MINI)
 
@@ -43,7 +45,7 @@ def smoke_data():
 @pytest.fixture(scope="session")
 def trained_smoke(smoke_data):
     """Approach 1 trained for one epoch on the smoke data (shared by tests that only read it)."""
-    from textrnn_lessons.models import get_approach
-    from textrnn_lessons.workbench import run_approach
+    from textrnn_lessons.models.approaches import get_approach
+    from textrnn_lessons.training.trainer import run_approach
 
     return run_approach(get_approach(1), smoke_data, log=False)

@@ -6,6 +6,7 @@ off half way, as a dropped connection would leave them; files in `slow` trickle 
 can kill a download part way); a path with a part named in `statuses` gets that HTTP status
 instead (a missing file is an ordinary 404).
 """
+
 from __future__ import annotations
 
 import socket
@@ -17,7 +18,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 SLOW_CHUNK = 8 * 1024  # bytes per step for files in `slow`
-SLOW_PAUSE_S = 0.02    # ...and the pause after each: about 400 KB/s
+SLOW_PAUSE_S = 0.02  # ...and the pause after each: about 400 KB/s
 
 
 class _Handler(SimpleHTTPRequestHandler):
@@ -26,8 +27,9 @@ class _Handler(SimpleHTTPRequestHandler):
     statuses: dict = {}
 
     def send_head(self):
-        status = next((code for part, code in self.statuses.items()
-                       if part in Path(self.path).parts), None)
+        status = next(
+            (code for part, code in self.statuses.items() if part in Path(self.path).parts), None
+        )
         if status:
             self.send_error(status)
             return None
@@ -48,16 +50,22 @@ class _Handler(SimpleHTTPRequestHandler):
             return
         super().copyfile(source, outputfile)
 
-    def log_message(self, format, *args):  # noqa: A002 - keep test output quiet
+    def log_message(self, format, *args):
         pass
 
 
 @contextmanager
 def serve(folder: Path, truncate=(), slow=(), statuses=None):
     """Serve `folder` over HTTP; yields the base URL (ending in '/')."""
-    handler = type("Handler", (_Handler,), {"truncate": frozenset(truncate),
-                                            "slow": frozenset(slow),
-                                            "statuses": dict(statuses or {})})
+    handler = type(
+        "Handler",
+        (_Handler,),
+        {
+            "truncate": frozenset(truncate),
+            "slow": frozenset(slow),
+            "statuses": dict(statuses or {}),
+        },
+    )
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(folder)))
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -1,5 +1,6 @@
 """The benchmark scripts' own logic (they print measured figures; here only their plumbing is
 checked): the interleaved schedule, the replicated data, the step profile's operation counts."""
+
 from __future__ import annotations
 
 import importlib
@@ -22,8 +23,16 @@ def benchmark(name: str):
 def test_benchmark_schedule_interleaves_and_rotates_who_goes_first(tmp_path):
     bench = benchmark("pipeline_speed")
     order = list(bench.schedule([1, 5], 2, ["tutorial", "ours"]))
-    assert order == [(0, 1, "tutorial"), (0, 1, "ours"), (0, 5, "ours"), (0, 5, "tutorial"),
-                     (1, 1, "ours"), (1, 1, "tutorial"), (1, 5, "tutorial"), (1, 5, "ours")]
+    assert order == [
+        (0, 1, "tutorial"),
+        (0, 1, "ours"),
+        (0, 5, "ours"),
+        (0, 5, "tutorial"),
+        (1, 1, "ours"),
+        (1, 1, "tutorial"),
+        (1, 5, "tutorial"),
+        (1, 5, "ours"),
+    ]
     bench.replicate_csv(MINI / "test.csv", tmp_path / "big.csv", 4000)
     lines = (tmp_path / "big.csv").read_text(encoding="utf-8").splitlines()
     original = (MINI / "test.csv").read_text(encoding="utf-8").splitlines()
@@ -31,8 +40,12 @@ def test_benchmark_schedule_interleaves_and_rotates_who_goes_first(tmp_path):
 
 
 def test_benchmark_answers_help_without_running_anything():
-    done = subprocess.run([sys.executable, str(REPO / "benchmarks" / "pipeline_speed.py"),
-                           "--help"], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "pipeline_speed.py"), "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0
     assert "--approaches" in done.stdout and "--rows" in done.stdout
 
@@ -40,8 +53,8 @@ def test_benchmark_answers_help_without_running_anything():
 def test_step_profile_finds_the_products_and_the_embedding_update():
     """The lessons' path (speed-ups on) as a long run trains it: the word sums and the velocity
     decay once a step, and 25 recurrent steps in each chain."""
-    from textrnn_lessons.config import usable_cpus
-    from textrnn_lessons.speedups.rnn import RNN_CHAINS
+    from textrnn_lessons.machine import usable_cpus
+    from textrnn_lessons.speed.rnn import RNN_CHAINS
 
     wall_ms, kinds = benchmark("step_profile").profile(1, vocabulary=500)
     assert wall_ms > 0
@@ -54,6 +67,7 @@ def test_step_profile_finds_the_products_and_the_embedding_update():
 
 # --------------------------------------------------------------------------- pipeline_speed
 
+
 def test_timed_fit_counts_the_first_epoch_from_the_call_and_the_overshoot_after_the_last():
     """A stand-in model whose fit waits 0.2 s before training and 0.3 s after its last epoch."""
     import time
@@ -62,7 +76,7 @@ def test_timed_fit_counts_the_first_epoch_from_the_call_and_the_overshoot_after_
 
     class SlowModel:
         def fit(self, callbacks, **arguments):
-            clock, = callbacks
+            (clock,) = callbacks
             time.sleep(0.2)
             clock.on_train_begin()
             for epoch in range(arguments["epochs"]):
@@ -76,21 +90,35 @@ def test_timed_fit_counts_the_first_epoch_from_the_call_and_the_overshoot_after_
     assert all(0.1 <= s < 0.2 for s in timing["epoch_seconds"][1:])
     assert 0.2 <= timing["setup_seconds"] < 0.3
     assert 0.3 <= timing["overshoot_seconds"] < 0.4
-    assert abs(timing["fit_seconds"] - sum(timing["epoch_seconds"]) - timing["overshoot_seconds"]) < 1e-6
+    assert (
+        abs(timing["fit_seconds"] - sum(timing["epoch_seconds"]) - timing["overshoot_seconds"])
+        < 1e-6
+    )
 
 
 def _run(pipeline, approach, epochs, fit, rows, overshoot=0.01, rss=900.0):
-    return {"pipeline": pipeline, "approach": approach, "epoch_seconds": epochs,
-            "epoch_cpu_seconds": epochs, "fit_seconds": fit, "overshoot_seconds": overshoot,
-            "prep_seconds": 1.0, "train_rows": rows, "vocabulary": 100, "peak_rss_mb": rss}
+    return {
+        "pipeline": pipeline,
+        "approach": approach,
+        "epoch_seconds": epochs,
+        "epoch_cpu_seconds": epochs,
+        "fit_seconds": fit,
+        "overshoot_seconds": overshoot,
+        "prep_seconds": 1.0,
+        "train_rows": rows,
+        "vocabulary": 100,
+        "peak_rss_mb": rss,
+    }
 
 
 def test_summaries_give_throughput_per_row_and_count_stalls():
     bench = benchmark("pipeline_speed")
-    runs = [_run("tutorial", 1, [4, 2, 2, 2, 2], 12.0, 1200),
-            _run("tutorial", 1, [4, 2, 2, 2, 2], 14.0, 1200, overshoot=2.0),
-            _run("ours", 1, [2, 1, 1, 1, 1], 6.0, 1080, rss=800.0),
-            _run("ours", 1, [2, 1, 1, 1, 1], 6.0, 1080, rss=800.0)]
+    runs = [
+        _run("tutorial", 1, [4, 2, 2, 2, 2], 12.0, 1200),
+        _run("tutorial", 1, [4, 2, 2, 2, 2], 14.0, 1200, overshoot=2.0),
+        _run("ours", 1, [2, 1, 1, 1, 1], 6.0, 1080, rss=800.0),
+        _run("ours", 1, [2, 1, 1, 1, 1], 6.0, 1080, rss=800.0),
+    ]
     tutorial = bench.summarize(runs[:2])
     assert tutorial["fit5"] == 13.0 and tutorial["fit5_measured"]
     assert tutorial["overshoot_ok"] == 1 and tutorial["overshoot_max"] == 2.0
@@ -134,9 +162,12 @@ def test_welch_interval_refuses_a_single_seed_with_a_sentence():
 
 def test_comparison_table_has_a_row_per_approach_and_a_pooled_row():
     bench = benchmark("pipeline_speed")
-    runs = [{"pipeline": p, "approach": n, "accuracy": acc / 100}
-            for n in (1, 2) for p, accs in (("tutorial", (70, 72, 68)), ("ours:tutorial", (69, 71, 70)))
-            for acc in accs]
+    runs = [
+        {"pipeline": p, "approach": n, "accuracy": acc / 100}
+        for n in (1, 2)
+        for p, accs in (("tutorial", (70, 72, 68)), ("ours:tutorial", (69, 71, 70)))
+        for acc in accs
+    ]
     table = bench.comparison_table(runs, [1, 2], "tutorial", "ours:tutorial", ("t", "o"))
     assert "| 1 | 70.00 | 70.00 | +0.00 |" in table and "| yes | 3 / 3 |" in table
     assert "| all (mean of approaches) |" in table and "6 / 6" in table
@@ -151,9 +182,15 @@ def test_ours_runs_the_lessons_speedups_and_stock_runs_stock_keras(tmp_path):
     ours = bench.measure("ours", 1, MINI, 1, 1, variants, env)
     stock = bench.measure("stock", 1, MINI, 1, 1, variants, env)
     assert (ours["model"], ours["optimizer"], ours["intra_op_threads"]) == (
-        "FastSequential", "RowWiseKeras2RMSprop", "1")
+        "FastSequential",
+        "RowWiseKeras2RMSprop",
+        "1",
+    )
     assert (stock["model"], stock["optimizer"], stock["intra_op_threads"]) == (
-        "Sequential", "Keras2RMSprop", None)
+        "Sequential",
+        "Keras2RMSprop",
+        None,
+    )
     for run in (ours, stock):  # the tutorial protocol: every training row, test as validation
         assert run["train_rows"] == 6000 and run["test_rows"] == 1600
         assert run["fit_seconds"] >= sum(run["epoch_seconds"])
@@ -161,12 +198,21 @@ def test_ours_runs_the_lessons_speedups_and_stock_runs_stock_keras(tmp_path):
 
 # --------------------------------------------------------------------------- latency
 
+
 def test_latency_rotates_who_goes_first_and_answers_help():
     bench = benchmark("latency")
     assert [bench.rotated(["a", "b", "c"], n) for n in range(4)] == [
-        ["a", "b", "c"], ["b", "c", "a"], ["c", "a", "b"], ["a", "b", "c"]]
-    done = subprocess.run([sys.executable, str(REPO / "benchmarks" / "latency.py"), "--help"],
-                          capture_output=True, text=True, timeout=60)
+        ["a", "b", "c"],
+        ["b", "c", "a"],
+        ["c", "a", "b"],
+        ["a", "b", "c"],
+    ]
+    done = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "latency.py"), "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0 and "--rounds" in done.stdout and "--cores" in done.stdout
 
 
@@ -195,21 +241,42 @@ def test_panel_clock_marks_phases_after_the_panel_has_drawn():
     for batch in range(3):
         panel.on_progress(0, 1, batch, 3)
     panel.on_epoch({"loss": [1.0]}, "Approach 1")
-    assert [mark for mark, _ in clock.marks] == ["loading", "training", "first batch",
-                                                 "epoch drawn"]
+    assert [mark for mark, _ in clock.marks] == [
+        "loading",
+        "training",
+        "first batch",
+        "epoch drawn",
+    ]
     assert clock.since(clicked, "epoch drawn") >= drawn[0] - clicked >= 0.05
     assert clock.since(clicked, "fitting") is None
 
 
 def test_latency_figures_and_targets_from_runs():
     bench = benchmark("latency")
-    click = {"first_point_s": 3.0, "finished_s": 5.0, "fit_s": 3.5,
-             "phases": {"loading": 0.0, "epoch drawn": 3.0}}
-    runs = [{"kind": "notebook", "wall_s": 36.0, "cells_s": 30.0, "train_s": 6.0,
-             "peak_kernel_mb": 900, "cells": [["step-fit", 6.0], ["exercise", 0.1],
-                                              ["exercise", 0.2]]},
-            {"kind": "panel", "import_s": 6.0, "panel_s": 0.1, "first": click,
-             "second": {**click, "first_point_s": 6.0}, "peak_rss_mb": 880.0}]
+    click = {
+        "first_point_s": 3.0,
+        "finished_s": 5.0,
+        "fit_s": 3.5,
+        "phases": {"loading": 0.0, "epoch drawn": 3.0},
+    }
+    runs = [
+        {
+            "kind": "notebook",
+            "wall_s": 36.0,
+            "cells_s": 30.0,
+            "train_s": 6.0,
+            "peak_kernel_mb": 900,
+            "cells": [["step-fit", 6.0], ["exercise", 0.1], ["exercise", 0.2]],
+        },
+        {
+            "kind": "panel",
+            "import_s": 6.0,
+            "panel_s": 0.1,
+            "first": click,
+            "second": {**click, "first_point_s": 6.0},
+            "peak_rss_mb": 880.0,
+        },
+    ]
     lines = bench.target_lines(runs)
     assert lines[0].endswith("NOT met") and "36.0 s" in lines[0]
     assert lines[1].endswith(": met") and lines[2].endswith("NOT met")
@@ -221,15 +288,33 @@ def test_cell_seconds_reads_nbclients_timestamps():
     import nbformat
 
     bench = benchmark("notebook_resources")
-    notebook = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_markdown_cell("text"),
-        nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["step-load"], "execution": {
-            "iopub.execute_input": "2026-12-03T10:00:00.250000Z",
-            "shell.execute_reply": "2026-12-03T10:00:02.000000Z"}}),
-        nbformat.v4.new_code_cell("y = 2")])  # never ran: no timestamps
-    notebook.cells.append(nbformat.v4.new_code_cell("z = 3", metadata={"execution": {
-        "iopub.execute_input": "2026-12-03T10:00:02.100000Z",
-        "shell.execute_reply": "2026-12-03T10:00:02.600000Z"}}))
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("text"),
+            nbformat.v4.new_code_cell(
+                "x = 1",
+                metadata={
+                    "tags": ["step-load"],
+                    "execution": {
+                        "iopub.execute_input": "2026-12-03T10:00:00.250000Z",
+                        "shell.execute_reply": "2026-12-03T10:00:02.000000Z",
+                    },
+                },
+            ),
+            nbformat.v4.new_code_cell("y = 2"),
+        ]
+    )  # never ran: no timestamps
+    notebook.cells.append(
+        nbformat.v4.new_code_cell(
+            "z = 3",
+            metadata={
+                "execution": {
+                    "iopub.execute_input": "2026-12-03T10:00:02.100000Z",
+                    "shell.execute_reply": "2026-12-03T10:00:02.600000Z",
+                }
+            },
+        )
+    )
     assert bench.cell_seconds(notebook) == [("step-load", 1.75), ("cell 3", 0.5)]
 
 
@@ -250,16 +335,28 @@ def test_stand_in_says_what_is_missing_and_what_to_do(tmp_path, monkeypatch):
 
 def _timing_run(pipeline: str, epoch: float, rss: float, overshoot: float = 0.0) -> dict:
     epochs = [epoch * 1.5] + [epoch] * 4
-    return {"pipeline": pipeline, "approach": 1, "train_rows": 108_000 if pipeline != "tutorial"
-            else 120_000, "vocabulary": 20_000, "prep_seconds": 1.0, "epoch_seconds": epochs,
-            "epoch_cpu_seconds": epochs, "fit_seconds": sum(epochs) + overshoot,
-            "overshoot_seconds": overshoot, "peak_rss_mb": rss}
+    return {
+        "pipeline": pipeline,
+        "approach": 1,
+        "train_rows": 108_000 if pipeline != "tutorial" else 120_000,
+        "vocabulary": 20_000,
+        "prep_seconds": 1.0,
+        "epoch_seconds": epochs,
+        "epoch_cpu_seconds": epochs,
+        "fit_seconds": sum(epochs) + overshoot,
+        "overshoot_seconds": overshoot,
+        "peak_rss_mb": rss,
+    }
 
 
 def test_speed_section_checks_each_target_against_the_tutorial_pipeline():
     section = benchmark("speed_section")
-    timing = [_timing_run("tutorial", 4.0, 900), _timing_run("stock", 3.0, 1000),
-              _timing_run("ours", 2.0, 1050), _timing_run("ours", 2.0, 1050, overshoot=0.8)]
+    timing = [
+        _timing_run("tutorial", 4.0, 900),
+        _timing_run("stock", 3.0, 1000),
+        _timing_run("ours", 2.0, 1050),
+        _timing_run("ours", 2.0, 1050, overshoot=0.8),
+    ]
     lines = section.target_lines(timing, [])
     # whole fits: tutorial 22 s for 120,000 rows, ours 11.0 and 11.8 s (median 11.4) for 108,000
     assert lines[0].startswith("- Throughput") and ": met (1: 1.74×)" in lines[0]
@@ -271,15 +368,24 @@ def test_speed_section_checks_each_target_against_the_tutorial_pipeline():
 
 def test_speed_section_reports_accuracy_means_ranges_and_the_pooled_difference():
     section = benchmark("speed_section")
-    runs = [{"pipeline": p, "approach": a, "accuracy": acc}
-            for a in (1, 2) for p, accs in (("tutorial", (0.70, 0.72, 0.74)),
-                                           ("ours:tutorial", (0.69, 0.71, 0.73)),
-                                           ("ours:clean", (0.60, 0.61, 0.62)))
-            for acc in accs]
+    runs = [
+        {"pipeline": p, "approach": a, "accuracy": acc}
+        for a in (1, 2)
+        for p, accs in (
+            ("tutorial", (0.70, 0.72, 0.74)),
+            ("ours:tutorial", (0.69, 0.71, 0.73)),
+            ("ours:clean", (0.60, 0.61, 0.62)),
+        )
+        for acc in accs
+    ]
     table = section.accuracy_table(runs)
     assert "| 1 | 72.0 % (70.0–74.0) | 71.0 % (69.0–73.0) | 61.0 % (60.0–62.0) |" in table
     first, second = section.differences(runs)
-    assert first.startswith("package under the tutorial protocol minus the tutorial's pipeline: "
-                            "-1.0 points") and "within the noise" in first
+    assert (
+        first.startswith(
+            "package under the tutorial protocol minus the tutorial's pipeline: -1.0 points"
+        )
+        and "within the noise" in first
+    )
     assert second.startswith("clean protocol minus tutorial protocol (the package): -10.0 points")
     assert "beyond the noise" in second

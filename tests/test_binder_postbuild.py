@@ -6,6 +6,7 @@ in a temporary folder, as the notebook user's home is in a Binder image. The can
 test.csv is served under its published MD5; the mini training file stands in for train.csv
 through $TEXTRNN_LESSONS_DATA_MD5 (the canonical one is not available offline).
 """
+
 from __future__ import annotations
 
 import json
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from textrnn_lessons.data import MD5_ENV, MIRROR_ENV, REGISTRY, md5sum
+from textrnn_lessons.data.download import MD5_ENV, MIRROR_ENV, REGISTRY, md5sum
 
 from .conftest import CANONICAL_TEST, MINI, REPO
 from .local_server import serve
@@ -35,9 +36,16 @@ def build_env(tmp_path_factory):
     """A throwaway venv whose `python` also sees this environment's installed libraries."""
     root = tmp_path_factory.mktemp("binder-venv")
     subprocess.run([sys.executable, "-m", "venv", str(root)], check=True)
-    purelib = subprocess.run([str(root / "bin" / "python"), "-c",
-                              "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                             check=True, capture_output=True, text=True).stdout.strip()
+    purelib = subprocess.run(
+        [
+            str(root / "bin" / "python"),
+            "-c",
+            "import sysconfig; print(sysconfig.get_paths()['purelib'])",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     (Path(purelib) / "borrowed_libraries.pth").write_text("\n".join(site.getsitepackages()) + "\n")
     return root
 
@@ -53,27 +61,43 @@ def host(tmp_path_factory):
 
 def binder_environ(build_env: Path, home: Path, **extra) -> dict:
     """The environment of a repo2docker build: our venv first on PATH, a fresh HOME."""
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("TEXTRNN_LESSONS_", "JUPYTER_", "PYTHON", "VIRTUAL_ENV"))}
-    env.update(PATH=f"{build_env / 'bin'}{os.pathsep}{env['PATH']}", HOME=str(home),
-               # the borrowed libraries' data files, JupyterLab's widget extension among them
-               JUPYTER_PATH=str(Path(sys.prefix) / "share" / "jupyter"),
-               TF_CPP_MIN_LOG_LEVEL="2", MPLBACKEND="Agg", PIP_DISABLE_PIP_VERSION_CHECK="1",
-               TEXTRNN_LESSONS_RESULTS=str(home / "results.jsonl"), **extra)
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("TEXTRNN_LESSONS_", "JUPYTER_", "PYTHON", "VIRTUAL_ENV"))
+    }
+    env.update(
+        PATH=f"{build_env / 'bin'}{os.pathsep}{env['PATH']}",
+        HOME=str(home),
+        # the borrowed libraries' data files, JupyterLab's widget extension among them
+        JUPYTER_PATH=str(Path(sys.prefix) / "share" / "jupyter"),
+        TF_CPP_MIN_LOG_LEVEL="2",
+        MPLBACKEND="Agg",
+        PIP_DISABLE_PIP_VERSION_CHECK="1",
+        TEXTRNN_LESSONS_RESULTS=str(home / "results.jsonl"),
+        **extra,
+    )
     return env
 
 
 def run_postbuild(env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run(["bash", str(REPO / "binder" / "postBuild")], env=env, cwd=env["HOME"],
-                          capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        ["bash", str(REPO / "binder" / "postBuild")],
+        env=env,
+        cwd=env["HOME"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 @pytest.fixture(scope="module")
 def built(build_env, host, tmp_path_factory):
     """postBuild run once, successfully; shared by the tests that read what it left."""
     home = tmp_path_factory.mktemp("home")
-    env = binder_environ(build_env, home, **{MIRROR_ENV: host,
-                                             MD5_ENV: f"train.csv={md5sum(MINI / 'train.csv')}"})
+    env = binder_environ(
+        build_env, home, **{MIRROR_ENV: host, MD5_ENV: f"train.csv={md5sum(MINI / 'train.csv')}"}
+    )
     result = run_postbuild(env)
     assert result.returncode == 0, f"postBuild failed:\n{result.stdout}\n{result.stderr}"
     return home, env, result
@@ -109,23 +133,39 @@ def test_postbuild_points_jupyterlab_at_the_first_lesson(built):
 
 def test_start_sets_the_workshop_preset_and_the_built_data(built):
     home, env, _ = built
-    shown = subprocess.run(["bash", str(REPO / "binder" / "start"), "env"], env=env,
-                           capture_output=True, text=True, check=True).stdout.splitlines()
+    shown = subprocess.run(
+        ["bash", str(REPO / "binder" / "start"), "env"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
     assert "TEXTRNN_LESSONS_PRESET=workshop" in shown
     assert f"TEXTRNN_LESSONS_DATA={home / DEFAULT_DATA}" in shown
-    chosen = subprocess.run(["bash", str(REPO / "binder" / "start"), "env"],
-                            env={**env, "TEXTRNN_LESSONS_PRESET": "smoke"},
-                            capture_output=True, text=True, check=True).stdout.splitlines()
+    chosen = subprocess.run(
+        ["bash", str(REPO / "binder" / "start"), "env"],
+        env={**env, "TEXTRNN_LESSONS_PRESET": "smoke"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
     assert "TEXTRNN_LESSONS_PRESET=smoke" in chosen  # a value set by the deployment wins
 
 
 def test_launched_lessons_load_the_built_data_without_a_download(built):
     home, env, _ = built
-    code = ("from textrnn_lessons.data import load_ag_news; d = load_ag_news(); "
-            "print(d.preset.name, d.source, len(d.test))")
+    code = (
+        "from textrnn_lessons.data.reading import load_ag_news; d = load_ag_news(); "
+        "print(d.preset.name, d.source, len(d.test))"
+    )
     env = {**env, MIRROR_ENV: "http://127.0.0.1:9/"}  # any download attempt would fail
-    out = subprocess.run(["bash", str(REPO / "binder" / "start"), "python", "-c", code], env=env,
-                         capture_output=True, text=True, check=True).stdout.split()
+    out = subprocess.run(
+        ["bash", str(REPO / "binder" / "start"), "python", "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     assert out == ["workshop", str(home / DEFAULT_DATA), "7600"]
 
 
@@ -135,11 +175,23 @@ def test_jupyterlab_started_by_binder_opens_on_the_first_lesson(built, build_env
     port = _free_port()
     log = home / "jupyterlab.log"
     server = subprocess.Popen(
-        ["bash", str(REPO / "binder" / "start"), "python", "-m", "jupyterlab", "--no-browser",
-         f"--ServerApp.port={port}", "--ServerApp.ip=127.0.0.1",
-         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={REPO}",
-         *(["--allow-root"] if os.geteuid() == 0 else [])],  # CI runs as root; Binder does not
-        env=env, stdout=subprocess.DEVNULL, stderr=log.open("w"))
+        [
+            "bash",
+            str(REPO / "binder" / "start"),
+            "python",
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            f"--ServerApp.port={port}",
+            "--ServerApp.ip=127.0.0.1",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={REPO}",
+            *(["--allow-root"] if os.geteuid() == 0 else []),
+        ],  # CI runs as root; Binder does not
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log.open("w"),
+    )
     try:
         location = _first_redirect(f"http://127.0.0.1:{port}/?token={token}", server, log)
     finally:

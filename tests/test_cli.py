@@ -1,4 +1,5 @@
 """The command-line tool: instant help, train, reproduce."""
+
 from __future__ import annotations
 
 import subprocess
@@ -6,13 +7,15 @@ import sys
 import time
 
 from textrnn_lessons.cli import main
-from textrnn_lessons.results import read_runs
+from textrnn_lessons.results.log import read_runs
 
 
 def test_help_is_instant_and_does_not_import_tensorflow():
-    code = ("import sys, time; t=time.perf_counter(); from textrnn_lessons.cli import main\n"
-            "try:\n main(['--help'])\nexcept SystemExit: pass\n"
-            "print(time.perf_counter()-t, 'tensorflow' in sys.modules, file=sys.stderr)")
+    code = (
+        "import sys, time; t=time.perf_counter(); from textrnn_lessons.cli import main\n"
+        "try:\n main(['--help'])\nexcept SystemExit: pass\n"
+        "print(time.perf_counter()-t, 'tensorflow' in sys.modules, file=sys.stderr)"
+    )
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     seconds, imported = done.stderr.split()[-2:]
@@ -58,7 +61,7 @@ def test_reproduce_writes_table_plots_and_report(mini_dir, tmp_path):
 def test_errors_are_one_sentence_and_debug_shows_the_traceback(capsys):
     import pytest
 
-    from textrnn_lessons.download import DataError
+    from textrnn_lessons.data.download import DataError
 
     assert main(["download", "--to", ""]) == 2
     assert capsys.readouterr().err.startswith("error: The folder to download into is empty")

@@ -5,6 +5,7 @@ against its published MD5. The canonical train.csv is not available offline, so 
 training file stands in for it and $TEXTRNN_LESSONS_DATA_MD5 names that file's true MD5;
 without that override the published MD5 is enforced and the stand-in is refused.
 """
+
 from __future__ import annotations
 
 import os
@@ -17,13 +18,22 @@ import time
 import pytest
 from filelock import lock_descriptor
 
-from textrnn_lessons import checks, lesson_times
 from textrnn_lessons.cli import main
-from textrnn_lessons.config import get_preset
-from textrnn_lessons.data import MD5_ENV, MIRROR_ENV, REGISTRY, DataError, load_ag_news, md5sum
-from textrnn_lessons.download import OWNER, remove_stale_downloads
+from textrnn_lessons.data.download import (
+    MD5_ENV,
+    MIRROR_ENV,
+    OWNER,
+    REGISTRY,
+    DataError,
+    md5sum,
+    remove_stale_downloads,
+)
+from textrnn_lessons.data.reading import load_ag_news
+from textrnn_lessons.settings import get_preset
+from textrnn_lessons.teaching import lesson_times
+from textrnn_lessons.teaching import preflight as checks
 
-from .conftest import CANONICAL_TEST, MINI, REPO
+from .conftest import CANONICAL_TEST, MINI
 from .local_server import closed_port_url, serve
 
 TRAIN_MD5 = md5sum(MINI / "train.csv")
@@ -58,8 +68,10 @@ def leftovers(folder):
 
 # ---------------------------------------------------------------- download --to
 
-def test_download_to_fills_a_folder_a_room_can_use(host, tmp_path, monkeypatch, capsys,
-                                                   stand_in_train, umask_022):
+
+def test_download_to_fills_a_folder_a_room_can_use(
+    host, tmp_path, monkeypatch, capsys, stand_in_train, umask_022
+):
     usb = tmp_path / "usb stick" / "ag_news"
     with serve(host) as url:
         monkeypatch.setenv(MIRROR_ENV, url)
@@ -82,8 +94,9 @@ def test_download_to_fills_a_folder_a_room_can_use(host, tmp_path, monkeypatch, 
     assert ok and "test.csv canonical (MD5 verified)" in message
 
 
-def test_a_verified_folder_needs_no_network_the_second_time(host, tmp_path, monkeypatch, capsys,
-                                                            stand_in_train):
+def test_a_verified_folder_needs_no_network_the_second_time(
+    host, tmp_path, monkeypatch, capsys, stand_in_train
+):
     folder = tmp_path / "data"
     with serve(host) as url:
         monkeypatch.setenv(MIRROR_ENV, url)
@@ -92,8 +105,9 @@ def test_a_verified_folder_needs_no_network_the_second_time(host, tmp_path, monk
     assert main(["download", "--to", str(folder)]) == 0, capsys.readouterr().err
 
 
-def test_download_without_to_fills_the_user_cache(host, tmp_path, monkeypatch, capsys,
-                                                  stand_in_train):
+def test_download_without_to_fills_the_user_cache(
+    host, tmp_path, monkeypatch, capsys, stand_in_train
+):
     monkeypatch.setenv("TEXTRNN_LESSONS_CACHE", str(tmp_path / "cache"))
     with serve(host) as url:
         monkeypatch.setenv(MIRROR_ENV, url)
@@ -113,9 +127,12 @@ def test_wrong_hash_is_refused_and_nothing_is_kept(host, tmp_path, monkeypatch, 
     assert not (folder / "train.csv").exists() and leftovers(folder) == []
 
 
-def test_a_changed_test_file_fails_its_published_md5(host, tmp_path, monkeypatch, capsys,
-                                                     stand_in_train):
-    (host / "test.csv").write_bytes((host / "test.csv").read_bytes().replace(b"Sports", b"sports", 1))
+def test_a_changed_test_file_fails_its_published_md5(
+    host, tmp_path, monkeypatch, capsys, stand_in_train
+):
+    (host / "test.csv").write_bytes(
+        (host / "test.csv").read_bytes().replace(b"Sports", b"sports", 1)
+    )
     folder = tmp_path / "data"
     with serve(host) as url:
         monkeypatch.setenv(MIRROR_ENV, url)
@@ -124,8 +141,9 @@ def test_a_changed_test_file_fails_its_published_md5(host, tmp_path, monkeypatch
     assert not (folder / "test.csv").exists() and leftovers(folder) == []
 
 
-def test_truncated_transfer_is_refused_and_nothing_is_kept(host, tmp_path, monkeypatch, capsys,
-                                                           stand_in_train):
+def test_truncated_transfer_is_refused_and_nothing_is_kept(
+    host, tmp_path, monkeypatch, capsys, stand_in_train
+):
     folder = tmp_path / "data"
     with serve(host, truncate={"test.csv"}) as url:
         monkeypatch.setenv(MIRROR_ENV, url)
@@ -136,8 +154,9 @@ def test_truncated_transfer_is_refused_and_nothing_is_kept(host, tmp_path, monke
     assert not (folder / "test.csv").exists() and leftovers(folder) == []
 
 
-def test_truncated_file_served_whole_fails_the_hash(host, tmp_path, monkeypatch, capsys,
-                                                    stand_in_train):
+def test_truncated_file_served_whole_fails_the_hash(
+    host, tmp_path, monkeypatch, capsys, stand_in_train
+):
     data = (host / "test.csv").read_bytes()
     (host / "test.csv").write_bytes(data[: len(data) // 3])
     folder = tmp_path / "data"
@@ -159,14 +178,17 @@ def test_server_down_says_where_it_looked_and_what_to_do(tmp_path, monkeypatch, 
     assert leftovers(folder) == [] and not any(folder.iterdir())
 
 
-def test_a_download_killed_part_way_is_cleared_by_the_next(host, tmp_path, monkeypatch,
-                                                          stand_in_train):
+def test_a_download_killed_part_way_is_cleared_by_the_next(
+    host, tmp_path, monkeypatch, stand_in_train
+):
     folder = tmp_path / "data"
     with serve(host, slow={"train.csv"}) as url:
         monkeypatch.setenv(MIRROR_ENV, url)
-        download = subprocess.Popen([sys.executable, "-m", "textrnn_lessons.cli", "download",
-                                     "--to", str(folder)], stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.DEVNULL)
+        download = subprocess.Popen(
+            [sys.executable, "-m", "textrnn_lessons.cli", "download", "--to", str(folder)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 60
         while not any(p.is_file() and p.stat().st_size > 0 for p in folder.rglob("*")):
             assert time.monotonic() < deadline and download.poll() is None, "no partial file"
@@ -201,18 +223,24 @@ def test_only_stale_downloads_of_our_files_are_removed(tmp_path):
     assert all(path.exists() for path in others)
 
 
-@pytest.mark.parametrize("variable, value, expected", [
-    (MIRROR_ENV, "/media/usb/ag_news", "is not a web address"),
-    (MD5_ENV, "train.csv=1234", "must look like 'train.csv=<32 hex digits>'"),
-    (MD5_ENV, f"valid.csv={TRAIN_MD5}", "could not read 'valid.csv="),
-])
-def test_bad_download_settings_are_explained(tmp_path, monkeypatch, capsys, variable, value, expected):
+@pytest.mark.parametrize(
+    "variable, value, expected",
+    [
+        (MIRROR_ENV, "/media/usb/ag_news", "is not a web address"),
+        (MD5_ENV, "train.csv=1234", "must look like 'train.csv=<32 hex digits>'"),
+        (MD5_ENV, f"valid.csv={TRAIN_MD5}", "could not read 'valid.csv="),
+    ],
+)
+def test_bad_download_settings_are_explained(
+    tmp_path, monkeypatch, capsys, variable, value, expected
+):
     monkeypatch.setenv(variable, value)
     assert main(["download", "--to", str(tmp_path / "data")]) == 2
     assert expected in capsys.readouterr().err
 
 
 # ---------------------------------------------------------------- check
+
 
 def lines_of(capsys):
     return capsys.readouterr().out.splitlines()
@@ -233,18 +261,22 @@ def test_check_passes_on_the_offline_split_and_estimates_lesson_times(capsys):
 def test_check_fails_without_data_and_skips_training(tmp_path, capsys):
     assert main(["check", "--data", str(tmp_path)]) == 1
     out = lines_of(capsys)
-    assert f"[FAIL] data: no train.csv or test.csv in {tmp_path}: run `textrnn-lessons download`" \
+    assert (
+        f"[FAIL] data: no train.csv or test.csv in {tmp_path}: run `textrnn-lessons download`"
         in "\n".join(out)
+    )
     assert "[skip] training: fix the failures above first" in out
     assert out[-1] == "Some checks failed (see above)."
 
 
-def test_check_fails_when_a_stale_widget_extension_shadows_the_installed_one(tmp_path, monkeypatch,
-                                                                            capsys):
+def test_check_fails_when_a_stale_widget_extension_shadows_the_installed_one(
+    tmp_path, monkeypatch, capsys
+):
     stale = tmp_path / "labextensions" / "@jupyter-widgets" / "jupyterlab-manager"
     stale.mkdir(parents=True)
-    (stale / "package.json").write_text('{"name": "@jupyter-widgets/jupyterlab-manager", '
-                                        '"version": "3.1.0"}')
+    (stale / "package.json").write_text(
+        '{"name": "@jupyter-widgets/jupyterlab-manager", "version": "3.1.0"}'
+    )
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
     assert main(["check", "--data", str(MINI)]) == 1
     widgets = next(line for line in lines_of(capsys) if "widgets:" in line)
@@ -253,7 +285,7 @@ def test_check_fails_when_a_stale_widget_extension_shadows_the_installed_one(tmp
 
 
 def test_check_fails_when_the_widget_extension_is_missing(monkeypatch):
-    monkeypatch.setattr(checks, "_labextension_dirs", lambda: [])
+    monkeypatch.setattr(checks, "_labextension_dirs", list)
     ok, message = checks.check_widgets()
     assert not ok and "widgets will show as text" in message
 
@@ -262,8 +294,9 @@ def test_check_names_a_library_outside_its_range(monkeypatch):
     from packaging.requirements import Requirement
 
     declared = checks._declared_requirements()
-    monkeypatch.setattr(checks, "_declared_requirements",
-                        lambda: [*declared, Requirement("numpy<1.0")])
+    monkeypatch.setattr(
+        checks, "_declared_requirements", lambda: [*declared, Requirement("numpy<1.0")]
+    )
     ok, message = checks.check_versions()
     assert not ok and "numpy" in message and "is outside <1.0" in message
     assert "pip install -e ." in message
@@ -276,11 +309,18 @@ def test_check_refuses_a_preset_this_machine_has_no_memory_for(monkeypatch):
 
 
 def test_lesson_time_estimate_scales_by_machine_speed_and_amount_of_training():
-    reference = {"presets": {"workshop": {"tiny_run_s": 10.0, "article_epochs_per_run": 16_200,
-                                          "lessons": {
-        "01_prepare_data": {"other_s": 30.0, "train_s": 0.0},
-        "02_x": {"other_s": 20.0, "train_s": 40.0},
-    }}}}
+    reference = {
+        "presets": {
+            "workshop": {
+                "tiny_run_s": 10.0,
+                "article_epochs_per_run": 16_200,
+                "lessons": {
+                    "01_prepare_data": {"other_s": 30.0, "train_s": 0.0},
+                    "02_x": {"other_s": 20.0, "train_s": 40.0},
+                },
+            }
+        }
+    }
     workshop = get_preset("workshop")  # 12,000 articles, 10% held out, 3 epochs: 32,400
     estimate = lesson_times.estimate_lesson_times(workshop, tiny_seconds=5.0, reference=reference)
     assert estimate == pytest.approx({"01_prepare_data": 15.0, "02_x": (20 + 80) * 0.5})
@@ -290,11 +330,12 @@ def test_lesson_time_estimate_scales_by_machine_speed_and_amount_of_training():
 
 def test_recorded_lessons_match_the_lesson_list():
     """The reference timings name every lesson, so `check` estimates each one."""
-    from textrnn_lessons.lessons import LESSONS
+    from textrnn_lessons.teaching.catalogue import LESSONS
 
     for preset, recorded in lesson_times.LESSON_REFERENCE["presets"].items():
         assert list(recorded["lessons"]) == [lesson.stem for lesson in LESSONS], (
-            f"re-record the {preset} timings (benchmarks/notebook_resources.py --record)")
+            f"re-record the {preset} timings (benchmarks/notebook_resources.py --record)"
+        )
 
 
 def test_every_notebook_fits_the_memory_budget_where_measured():

@@ -4,6 +4,7 @@ conda cannot reach its channels on the machines this runs on, so environment.yml
 by structure and by name: every conda entry must be a known conda-forge package (the static
 map below) and every pip entry a PyPI distribution installed in this environment.
 """
+
 from __future__ import annotations
 
 import re
@@ -29,10 +30,18 @@ REPO = Path(__file__).resolve().parents[1]
 # Each is the name of a conda-forge feedstock that builds that PyPI project; matplotlib maps to
 # matplotlib-base (the library without the Qt GUI stack that conda-forge's `matplotlib` adds).
 PYPI_TO_CONDA_FORGE = {
-    "numpy": "numpy", "pandas": "pandas", "scikit-learn": "scikit-learn",
-    "matplotlib": "matplotlib-base", "pooch": "pooch", "requests": "requests",
-    "platformdirs": "platformdirs", "tqdm": "tqdm", "tabulate": "tabulate",
-    "ipywidgets": "ipywidgets", "jupyterlab": "jupyterlab", "jupytext": "jupytext",
+    "numpy": "numpy",
+    "pandas": "pandas",
+    "scikit-learn": "scikit-learn",
+    "matplotlib": "matplotlib-base",
+    "pooch": "pooch",
+    "requests": "requests",
+    "platformdirs": "platformdirs",
+    "tqdm": "tqdm",
+    "tabulate": "tabulate",
+    "ipywidgets": "ipywidgets",
+    "jupyterlab": "jupyterlab",
+    "jupytext": "jupytext",
     "voila": "voila",
 }
 CONDA_TOOLS = {"python", "pip"}  # in a conda environment but not package dependencies
@@ -41,6 +50,7 @@ BINDER_NAMES = {"tensorflow": "tensorflow-cpu"}
 
 
 # ---------------------------------------------------------------- reading the three files
+
 
 def pyproject() -> dict:
     return tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
@@ -100,32 +110,48 @@ def environment_requirements(env: dict) -> dict[str, SpecifierSet]:
     return found
 
 
-def binder_requirements(path: Path = REPO / "binder" / "requirements.txt") -> dict[str, SpecifierSet]:
+def binder_requirements(
+    path: Path = REPO / "binder" / "requirements.txt",
+) -> dict[str, SpecifierSet]:
     """binder/requirements.txt by PyPI name of the library (tensorflow-cpu counts as tensorflow)."""
     back = {binder: pypi for pypi, binder in BINDER_NAMES.items()}
     lines = path.read_text(encoding="utf-8").splitlines()
     return {back.get(name, name): spec for name, spec in pip_requirements(lines).items()}
 
 
-def drift(expected: dict[str, SpecifierSet], found: dict[str, SpecifierSet], where: str) -> list[str]:
+def drift(
+    expected: dict[str, SpecifierSet], found: dict[str, SpecifierSet], where: str
+) -> list[str]:
     """Sentences naming each difference between two name -> range maps."""
-    problems = [f"{where} lacks {name} (pyproject.toml: {name}{spec})"
-                for name, spec in expected.items() if name not in found]
-    problems += [f"{where} has {name}, which pyproject.toml's dependencies do not"
-                 for name in found if name not in expected]
-    problems += [f"{where} asks for {name}{found[name] or ' (any version)'} but pyproject.toml "
-                 f"for {name}{expected[name]}"
-                 for name in expected if name in found and found[name] != expected[name]]
+    problems = [
+        f"{where} lacks {name} (pyproject.toml: {name}{spec})"
+        for name, spec in expected.items()
+        if name not in found
+    ]
+    problems += [
+        f"{where} has {name}, which pyproject.toml's dependencies do not"
+        for name in found
+        if name not in expected
+    ]
+    problems += [
+        f"{where} asks for {name}{found[name] or ' (any version)'} but pyproject.toml "
+        f"for {name}{expected[name]}"
+        for name in expected
+        if name in found and found[name] != expected[name]
+    ]
     return problems
 
 
 # ---------------------------------------------------------------- environment.yml
 
+
 def test_environment_yml_has_conda_structure():
     env = read_environment()
     assert set(env) == {"name", "channels", "dependencies"}, sorted(env)
     assert env["name"] == "textrnn-lessons"
-    assert env["channels"] == ["conda-forge"], "only conda-forge: `defaults` needs a licence for many users"
+    assert env["channels"] == ["conda-forge"], (
+        "only conda-forge: `defaults` needs a licence for many users"
+    )
     pip_sections = [entry for entry in env["dependencies"] if isinstance(entry, dict)]
     assert len(pip_sections) == 1 and set(pip_sections[0]) == {"pip"}
     conda, pip_lines = split_environment(env)
@@ -136,13 +162,16 @@ def test_environment_yml_has_conda_structure():
 def test_environment_yml_installs_the_project_itself():
     _, pip_lines = split_environment(read_environment())
     assert any(re.fullmatch(r"(-e|--editable)\s+\.", line.strip()) for line in pip_lines), (
-        "the pip section must end with `-e .` so the lessons' package is installed")
+        "the pip section must end with `-e .` so the lessons' package is installed"
+    )
 
 
 def test_environment_python_is_one_the_project_supports():
     conda, _ = split_environment(read_environment())
     python = conda["python"].lstrip("=")
-    assert re.fullmatch(r"3\.\d+", python), f"pin a Python minor version, e.g. python=3.11, not {python!r}"
+    assert re.fullmatch(r"3\.\d+", python), (
+        f"pin a Python minor version, e.g. python=3.11, not {python!r}"
+    )
     assert Version(python) in SpecifierSet(pyproject()["project"]["requires-python"])
 
 
@@ -150,8 +179,10 @@ def test_every_conda_entry_exists_on_conda_forge_by_name():
     conda, _ = split_environment(read_environment())
     known = set(PYPI_TO_CONDA_FORGE.values()) | CONDA_TOOLS
     unknown = sorted(set(conda) - known)
-    assert not unknown, (f"{unknown} are not in this test's map of conda-forge names: move them "
-                         "to the pip section, or add them to PYPI_TO_CONDA_FORGE once checked")
+    assert not unknown, (
+        f"{unknown} are not in this test's map of conda-forge names: move them "
+        "to the pip section, or add them to PYPI_TO_CONDA_FORGE once checked"
+    )
 
 
 def test_every_pip_entry_is_a_pypi_distribution_installed_here():
@@ -159,16 +190,20 @@ def test_every_pip_entry_is_a_pypi_distribution_installed_here():
     _, pip_lines = split_environment(read_environment())
     for name, spec in pip_requirements(pip_lines).items():
         version = metadata.version(name)  # raises PackageNotFoundError for a wrong name
-        assert spec.contains(version, prereleases=True), f"installed {name} {version} is outside {spec}"
+        assert spec.contains(version, prereleases=True), (
+            f"installed {name} {version} is outside {spec}"
+        )
 
 
 def test_environment_yml_agrees_with_pyproject():
-    problems = drift(pyproject_requirements(), environment_requirements(read_environment()),
-                     "environment.yml")
+    problems = drift(
+        pyproject_requirements(), environment_requirements(read_environment()), "environment.yml"
+    )
     assert not problems, "\n".join(problems)
 
 
 # ---------------------------------------------------------------- binder/
+
 
 def test_binder_requirements_agree_with_pyproject():
     problems = drift(pyproject_requirements(), binder_requirements(), "binder/requirements.txt")
@@ -194,7 +229,8 @@ def test_binder_scripts_are_executable_and_agree_on_the_data_folder():
         assert script.stat().st_mode & stat.S_IXUSR, f"{script} must be executable (chmod +x)"
         assert script.read_text(encoding="utf-8").startswith("#!/usr/bin/env bash\n")
     assert start.read_text(encoding="utf-8").rstrip().endswith('exec "$@"'), (
-        "binder/start must end by running the server it was given")
+        "binder/start must end by running the server it was given"
+    )
     default = re.compile(r'TEXTRNN_LESSONS_DATA:-([^}"]+)')
     assert default.findall(postbuild.read_text()) == default.findall(start.read_text())
 
@@ -207,15 +243,19 @@ def test_postbuild_installs_the_package_without_its_dependencies():
 
 # ---------------------------------------------------------------- the checker can fail
 
+
 def test_drift_names_a_changed_range_a_missing_and_an_extra_package(tmp_path):
     text = (REPO / "environment.yml").read_text(encoding="utf-8")
     assert "  - pandas>=2.1,<4\n" in text and "  - numpy>=1.26,<3\n" in text
-    drifted = (text.replace("  - pandas>=2.1,<4\n", "")
-               .replace("  - numpy>=1.26,<3\n", "  - numpy>=1.26,<2\n  - torch\n"))
+    drifted = text.replace("  - pandas>=2.1,<4\n", "").replace(
+        "  - numpy>=1.26,<3\n", "  - numpy>=1.26,<2\n  - torch\n"
+    )
     (tmp_path / "environment.yml").write_text(drifted, encoding="utf-8")
-    problems = drift(pyproject_requirements(),
-                     environment_requirements(read_environment(tmp_path / "environment.yml")),
-                     "environment.yml")
+    problems = drift(
+        pyproject_requirements(),
+        environment_requirements(read_environment(tmp_path / "environment.yml")),
+        "environment.yml",
+    )
     assert any("lacks pandas" in p for p in problems), problems
     assert any("has torch" in p for p in problems), problems
     assert any("numpy<2,>=1.26" in p and "numpy<3,>=1.26" in p for p in problems), problems
@@ -227,5 +267,6 @@ def test_drift_in_binder_requirements_is_caught(tmp_path):
     path = tmp_path / "requirements.txt"
     path.write_text(text.replace("lime==0.2.0.1", "lime"), encoding="utf-8")
     problems = drift(pyproject_requirements(), binder_requirements(path), "binder/requirements.txt")
-    assert problems == ["binder/requirements.txt asks for lime (any version) but pyproject.toml "
-                        "for lime==0.2.0.1"]
+    assert problems == [
+        "binder/requirements.txt asks for lime (any version) but pyproject.toml for lime==0.2.0.1"
+    ]

@@ -1,12 +1,19 @@
 """Reading AG News: the real files, their layout, and clear errors for bad input."""
+
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from textrnn_lessons.config import PRESETS, get_preset
-from textrnn_lessons.data import (CLASS_NAMES, DataError, hold_out, is_canonical, load_ag_news,
-                                  md5sum, read_ag_news_csv, stratified_subset)
+from textrnn_lessons.data.download import DataError, is_canonical, md5sum
+from textrnn_lessons.data.reading import (
+    CLASS_NAMES,
+    hold_out,
+    load_ag_news,
+    read_ag_news_csv,
+    stratified_subset,
+)
+from textrnn_lessons.settings import PRESETS, get_preset
 
 from .conftest import CANONICAL_TEST, MINI
 
@@ -21,20 +28,29 @@ def test_canonical_test_file_reads_as_the_tutorial_saw_it():
 
 def test_text_is_title_then_description_and_labels_start_at_zero(tmp_path):
     path = tmp_path / "train.csv"
-    path.write_text('"3","Wall St. Bears Claw Back","Short-sellers are seeing green again."\n'
-                    '"1","Title only",""\n', encoding="utf-8")
+    path.write_text(
+        '"3","Wall St. Bears Claw Back","Short-sellers are seeing green again."\n'
+        '"1","Title only",""\n',
+        encoding="utf-8",
+    )
     split = read_ag_news_csv(path)
-    assert split.texts == ["Wall St. Bears Claw Back Short-sellers are seeing green again.", "Title only"]
+    assert split.texts == [
+        "Wall St. Bears Claw Back Short-sellers are seeing green again.",
+        "Title only",
+    ]
     assert split.labels.tolist() == [2, 0]
     assert CLASS_NAMES == ("World", "Sports", "Business", "Sci/Tech")
 
 
-@pytest.mark.parametrize("bad_line, complaint", [
-    ('"2","only two columns"', "expected 3 columns"),
-    ('"5","title","description"', "label must be 1, 2, 3 or 4"),
-    ('"x","title","description"', "label must be 1, 2, 3 or 4"),
-    ('"4","",""', "both empty"),
-])
+@pytest.mark.parametrize(
+    "bad_line, complaint",
+    [
+        ('"2","only two columns"', "expected 3 columns"),
+        ('"5","title","description"', "label must be 1, 2, 3 or 4"),
+        ('"x","title","description"', "label must be 1, 2, 3 or 4"),
+        ('"4","",""', "both empty"),
+    ],
+)
 def test_malformed_rows_name_the_file_and_line(tmp_path, bad_line, complaint):
     path = tmp_path / "test.csv"
     path.write_text('"1","fine","row"\n' + bad_line + "\n", encoding="utf-8")
@@ -103,8 +119,9 @@ def _mini_rows(keep) -> str:
 
 def test_a_topic_the_presets_subset_would_lose_is_named_before_training(tmp_path):
     sports = iter(range(2))  # two Sports articles among 4,500: the file passes, 800 of them cannot
-    (tmp_path / "train.csv").write_text(_mini_rows(lambda row: row[0] != "2" or next(sports, None)
-                                                   is not None), encoding="utf-8")
+    (tmp_path / "train.csv").write_text(
+        _mini_rows(lambda row: row[0] != "2" or next(sports, None) is not None), encoding="utf-8"
+    )
     (tmp_path / "test.csv").write_bytes((MINI / "test.csv").read_bytes())
     with pytest.raises(DataError) as caught:
         load_ag_news("smoke", tmp_path)
@@ -141,6 +158,8 @@ def test_the_protocol_comes_from_the_environment_and_a_wrong_one_is_named(monkey
 
 def test_describe_says_when_the_folder_holds_fewer_articles_than_the_preset_asks():
     data = load_ag_news("workshop", MINI)  # the mini split has 6,000, the preset asks 12,000
-    assert "the preset asks for 12,000 training articles, this data folder has fewer" in \
-        data.describe()
+    assert (
+        "the preset asks for 12,000 training articles, this data folder has fewer"
+        in data.describe()
+    )
     assert "fewer" not in load_ag_news("smoke", MINI).describe()

@@ -1,15 +1,16 @@
-"""textrnn_lessons.exercises: each check passes the right answer, answers each typical wrong
+"""textrnn_lessons.teaching.exercises: each check passes the right answer, answers each typical wrong
 answer with its own hint, and reminds a learner who left the `...` in place.
 
 The expected numbers are worked out here by hand, from the lessons' formulas.
 """
+
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from textrnn_lessons import exercises
-from textrnn_lessons.config import get_preset
+from textrnn_lessons.settings import get_preset
+from textrnn_lessons.teaching import exercises
 
 
 def said(verdict) -> str:
@@ -34,41 +35,63 @@ def _layer_count(approach, layer):
 
 CHECKS = {
     "training articles (workshop)": (
-        lambda answer: exercises.check_training_articles(answer, get_preset("workshop")), 10_800,
+        lambda answer: exercises.check_training_articles(answer, get_preset("workshop")),
+        10_800,
         {12_000: "that is the whole pool", 1_200: "that is the validation slice"},
-        "take away the validation fraction (10%)"),
+        "take away the validation fraction (10%)",
+    ),
     "training articles (full)": (
-        lambda answer: exercises.check_training_articles(answer, get_preset("full")), 108_000,
+        lambda answer: exercises.check_training_articles(answer, get_preset("full")),
+        108_000,
         {120_000: "that is the whole pool", 12_000: "that is the validation slice"},
-        "take away the validation fraction"),
+        "take away the validation fraction",
+    ),
     "steps per epoch (workshop)": (
-        lambda answer: exercises.check_steps_per_epoch(answer, get_preset("workshop")), 43,
+        lambda answer: exercises.check_steps_per_epoch(answer, get_preset("workshop")),
+        43,
         {47: "the validation slice does not take part", 42: "round up"},
-        "divide the training articles by the batch size"),
+        "divide the training articles by the batch size",
+    ),
     "parameter count (approach 1)": (
-        lambda answer: exercises.check_parameter_count(answer, 1_000, approach=1), 34_254,
-        {34_200: "also has a bias", 31_754: "carries its state from step to step",
-         4_254: "the embedding table is a layer with weights too",
-         30_000 + 25 * 4_050 + 204: "the same weights at every step"},
-        "add up the three layers"),
+        lambda answer: exercises.check_parameter_count(answer, 1_000, approach=1),
+        34_254,
+        {
+            34_200: "also has a bias",
+            31_754: "carries its state from step to step",
+            4_254: "the embedding table is a layer with weights too",
+            30_000 + 25 * 4_050 + 204: "the same weights at every step",
+        },
+        "add up the three layers",
+    ),
     "no new weights (approach 2)": (
-        exercises.check_no_new_weights, 0,
+        exercises.check_no_new_weights,
+        0,
         {750: "the embedding table does not grow with the window"},
-        "compare the two model.summary() tables"),
+        "compare the two model.summary() tables",
+    ),
     "layer count (approach 3, layer 1)": (
-        _layer_count(3, 1), 8_100,
+        _layer_count(3, 1),
+        8_100,
         {4_050: "a bidirectional layer holds two complete recurrent layers."},
-        "once for each direction"),
+        "once for each direction",
+    ),
     "layer count (approach 4, layer 2)": (
-        _layer_count(4, 2), 6_660, {5_460: "reads the layer below it (50 numbers per step)"},
-        "units x (numbers read per step + units + 1)."),
+        _layer_count(4, 2),
+        6_660,
+        {5_460: "reads the layer below it (50 numbers per step)"},
+        "units x (numbers read per step + units + 1).",
+    ),
     "layer count (approach 5, layer 3)": (
-        _layer_count(5, 3), 29_400,
-        {14_700: "a bidirectional layer holds two complete recurrent layers.",
-         15_900: "reads the layer below it (120 numbers per step)",
-         20_400: "the layer below is bidirectional",
-         10_200: "holds two complete recurrent layers, and the layer below passes on both"},
-        "once for each direction"),
+        _layer_count(5, 3),
+        29_400,
+        {
+            14_700: "a bidirectional layer holds two complete recurrent layers.",
+            15_900: "reads the layer below it (120 numbers per step)",
+            20_400: "the layer below is bidirectional",
+            10_200: "holds two complete recurrent layers, and the layer below passes on both",
+        },
+        "once for each direction",
+    ),
 }
 
 
@@ -113,10 +136,11 @@ def test_kept_whole_share_in_percent():
 
 @pytest.fixture(scope="module")
 def toy_vectorizer():
-    from textrnn_lessons.vectorizer import build_vectorizer
+    from textrnn_lessons.data.vectorizer import build_vectorizer
 
-    return build_vectorizer(["The team wins the cup", "Stocks rally as the cup final nears",
-                             "Stocks fall"], 12)
+    return build_vectorizer(
+        ["The team wins the cup", "Stocks rally as the cup final nears", "Stocks fall"], 12
+    )
 
 
 def test_toy_indexes(toy_vectorizer):
@@ -128,8 +152,10 @@ def test_toy_indexes(toy_vectorizer):
     check = lambda answer: exercises.check_toy_indexes(answer, toy_vectorizer, sentence)  # noqa: E731
     assert_right(check(expected), "Every word the vocabulary lacks becomes 1, [UNK]")
     assert_right(check(tuple(str(i) for i in expected)))
-    assert_hint(check(expected[:5] + expected[6:]), "the sentence has 8 tokens (punctuation "
-                "becomes a space), so the answer needs 8 indexes")
+    assert_hint(
+        check(expected[:5] + expected[6:]),
+        "the sentence has 8 tokens (punctuation becomes a space), so the answer needs 8 indexes",
+    )
     assert_hint(check(expected + [0, 0]), "the answer needs 8 indexes")
     from_zero = [i - 2 if i != 1 else 1 for i in expected]  # counted the vocabulary from 0
     assert_hint(check(from_zero), "the first word of the vocabulary has index 2")
@@ -143,11 +169,12 @@ def test_toy_indexes(toy_vectorizer):
 
 
 def test_accuracy_from_the_confusion_matrix():
-    from textrnn_lessons.evaluation import Evaluation
+    from textrnn_lessons.evaluation.metrics import Evaluation
 
     confusion = np.array([[50, 5, 3, 2], [4, 60, 1, 0], [6, 2, 40, 12], [3, 1, 10, 56]])
-    evaluation = Evaluation(0.0, "", confusion, np.zeros(0), np.zeros(0),
-                            ("World", "Sports", "Business", "Sci/Tech"))
+    evaluation = Evaluation(
+        0.0, "", confusion, np.zeros(0), np.zeros(0), ("World", "Sports", "Business", "Sci/Tech")
+    )
     check = lambda answer: exercises.check_accuracy_from_confusion(answer, evaluation)  # noqa: E731
     accuracy = 100 * 206 / 255
     assert_right(check(accuracy), "206 correct of 255: 80.78 %")
@@ -161,10 +188,11 @@ def test_accuracy_from_the_confusion_matrix():
 
 # --- 07: choosing a design by the seed-spread rule ---------------------------------------------
 
+
 def lab_with(**accuracies):
     """An Experiments object holding finished experiments (the first is the baseline)."""
-    from textrnn_lessons.experiments import Experiment, Experiments
-    from textrnn_lessons.models import get_approach
+    from textrnn_lessons.models.approaches import get_approach
+    from textrnn_lessons.results.experiments import Experiment, Experiments
 
     lab = Experiments(data=None, seeds=(1, 2, 3))
     for name, values in accuracies.items():
@@ -173,25 +201,36 @@ def lab_with(**accuracies):
 
 
 def test_choice_follows_the_seed_spread_rule():
-    lab = lab_with(baseline=[60, 62, 61], noisy=[58, 66, 70], better=[70, 71, 72],
-                   best=[75, 76, 77])
+    lab = lab_with(
+        baseline=[60, 62, 61], noisy=[58, 66, 70], better=[70, 71, 72], best=[75, 76, 77]
+    )
     assert lab.recommend() == "best"
-    assert_right(exercises.check_choice(lab, "best"), "'best': the best mean among the designs "
-                 "really better than the baseline")
-    assert_hint(exercises.check_choice(lab, "noisy"), "'noisy' is not really better than the "
-                "baseline (no real difference)")
+    assert_right(
+        exercises.check_choice(lab, "best"),
+        "'best': the best mean among the designs really better than the baseline",
+    )
+    assert_hint(
+        exercises.check_choice(lab, "noisy"),
+        "'noisy' is not really better than the baseline (no real difference)",
+    )
     assert_hint(exercises.check_choice(lab, "baseline"), "'baseline' is not really better")
-    assert_hint(exercises.check_choice(lab, "better"), "'better' is really better than the "
-                "baseline, but 'best' is better still on validation")
-    assert_hint(exercises.check_choice(lab, "bigger"), "'bigger' is not one of the experiments: "
-                "'baseline', 'noisy', 'better', 'best'")
+    assert_hint(
+        exercises.check_choice(lab, "better"),
+        "'better' is really better than the baseline, but 'best' is better still on validation",
+    )
+    assert_hint(
+        exercises.check_choice(lab, "bigger"),
+        "'bigger' is not one of the experiments: 'baseline', 'noisy', 'better', 'best'",
+    )
     assert_hint(exercises.check_choice(lab, ...), "replace the ... with the name of an experiment")
 
 
 def test_choice_keeps_the_baseline_when_nothing_beats_the_spread():
     lab = lab_with(baseline=[60, 62, 64], noisy=[61, 66, 70], worse=[40, 41, 42])
     assert lab.recommend() == "baseline"
-    assert_right(exercises.check_choice(lab, "baseline"), "no design beat the baseline by more "
-                 "than the seed spread, so keep the simplest")
+    assert_right(
+        exercises.check_choice(lab, "baseline"),
+        "no design beat the baseline by more than the seed spread, so keep the simplest",
+    )
     assert_hint(exercises.check_choice(lab, "noisy"), "inside the seed spread")
     assert_hint(exercises.check_choice(lab, "worse"), "(worse)")

@@ -1,4 +1,5 @@
 """LIME explanations on the smoke model: faithful words, reproducible, edge cases, table and HTML."""
+
 from __future__ import annotations
 
 import math
@@ -6,9 +7,14 @@ import math
 import numpy as np
 import pytest
 
-from textrnn_lessons.explain import (MAX_WORDS, _each_text_once, explain_prediction, lesson_example,
-                                    model_words)
-from textrnn_lessons.vectorizer import worked_example
+from textrnn_lessons.data.vectorizer import worked_example
+from textrnn_lessons.evaluation.explain import (
+    MAX_WORDS,
+    _each_text_once,
+    explain_prediction,
+    lesson_example,
+    model_words,
+)
 
 SAMPLES = 200
 
@@ -47,7 +53,17 @@ def test_lesson_example_is_the_tutorials_fixed_seed_pick(smoke_data, example):
 def test_model_words_split_text_exactly_like_the_vectorizer(trained_smoke, smoke_data):
     # Punctuation splits words, as in the tutorial's Tokenizer; the apostrophe is not punctuation there.
     assert model_words("U.S. stocks (Reuters) rally -- Wal-Mart's 300-run day!") == [
-        "U", "S", "stocks", "Reuters", "rally", "Wal", "Mart's", "300", "run", "day"]
+        "U",
+        "S",
+        "stocks",
+        "Reuters",
+        "rally",
+        "Wal",
+        "Mart's",
+        "300",
+        "run",
+        "day",
+    ]
     vectorizer = trained_smoke.predictor.vectorizer
     for text in smoke_data.test.texts[:50]:
         assert len(model_words(text)) == len(worked_example(vectorizer, text).tokens), text
@@ -77,8 +93,12 @@ def test_top_words_belong_to_the_text_and_weights_are_finite(example, explanatio
 
 def test_same_seed_gives_the_same_explanation_and_another_seed_differs(trained_smoke, example):
     text, _ = example
-    run = lambda seed: explain_prediction(trained_smoke.predictor, text, num_samples=SAMPLES,  # noqa: E731
-                                          random_state=seed).top_words()
+
+    def run(seed):
+        return explain_prediction(
+            trained_smoke.predictor, text, num_samples=SAMPLES, random_state=seed
+        ).top_words()
+
     first = run(0)
     assert run(0) == first
     assert run(1) != first
@@ -103,8 +123,12 @@ def test_other_classes_can_be_explained_by_name_or_index(trained_smoke, example,
     text, _ = example
     names = list(trained_smoke.predictor.class_names)
     others = [name for name in names if name != explanation.predicted]
-    both = explain_prediction(trained_smoke.predictor, text, labels=[others[0], names.index(others[1])],
-                              num_samples=SAMPLES)
+    both = explain_prediction(
+        trained_smoke.predictor,
+        text,
+        labels=[others[0], names.index(others[1])],
+        num_samples=SAMPLES,
+    )
     assert both.labels == (explanation.predicted, others[0], others[1])
     assert both.top_words(others[0]) and both.top_words(names.index(others[1]))
     one = explain_prediction(trained_smoke.predictor, text, labels=others[0], num_samples=SAMPLES)
@@ -117,9 +141,14 @@ def test_other_classes_can_be_explained_by_name_or_index(trained_smoke, example,
         explain_prediction(trained_smoke.predictor, text, true_label=9, num_samples=SAMPLES)
 
 
-@pytest.mark.parametrize("text, message", [
-    ("", "empty"), ("  \n\t ", "empty"), ("?! -- ...", "no words"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("", "empty"),
+        ("  \n\t ", "empty"),
+        ("?! -- ...", "no words"),
+    ],
+)
 def test_texts_without_words_are_refused_with_a_sentence(trained_smoke, text, message):
     with pytest.raises(ValueError, match=message):
         explain_prediction(trained_smoke.predictor, text, num_samples=SAMPLES)
@@ -136,10 +165,13 @@ def test_bad_settings_are_refused_with_a_sentence(trained_smoke):
 
 
 def test_text_with_no_known_words_gets_an_explanation_and_a_warning(trained_smoke):
-    explanation = explain_prediction(trained_smoke.predictor, "Zxqvbnm plorftang quuxwibble",
-                                     num_samples=SAMPLES)
+    explanation = explain_prediction(
+        trained_smoke.predictor, "Zxqvbnm plorftang quuxwibble", num_samples=SAMPLES
+    )
     assert {word for word, _ in explanation.top_words()} == {"Zxqvbnm", "plorftang", "quuxwibble"}
-    assert any("None of these words is in the model's vocabulary" in note for note in explanation.notes)
+    assert any(
+        "None of these words is in the model's vocabulary" in note for note in explanation.notes
+    )
     assert explanation.table().count("not in the vocabulary") == 3
 
 
@@ -154,15 +186,18 @@ def test_very_long_text_is_cut_with_a_note_and_keeps_its_prediction(trained_smok
 
 def test_lime_hides_whole_model_tokens(trained_smoke):
     text = "Wal-Mart's U.S. sales (Reuters) rise; don't panic, e-mail says"
-    explanation = explain_prediction(trained_smoke.predictor, text, num_samples=SAMPLES, num_features=20)
+    explanation = explain_prediction(
+        trained_smoke.predictor, text, num_samples=SAMPLES, num_features=20
+    )
     assert {word for word, _ in explanation.top_words()} == set(model_words(text))
 
 
 def test_words_beyond_the_models_window_are_marked(trained_smoke):
     assert trained_smoke.predictor.max_tokens == 25
     words = [f"w{i}" for i in range(24)] + ["stocks", "rally"]  # "rally" is token 26
-    explanation = explain_prediction(trained_smoke.predictor, " ".join(words), num_samples=SAMPLES,
-                                     num_features=len(words))
+    explanation = explain_prediction(
+        trained_smoke.predictor, " ".join(words), num_samples=SAMPLES, num_features=len(words)
+    )
     assert "after token 25" in explanation.word_marks["rally"]
     assert "stocks" not in explanation.word_marks
 
@@ -170,7 +205,10 @@ def test_words_beyond_the_models_window_are_marked(trained_smoke):
 def test_table_renders_as_plain_text(explanation):
     table = explanation.table()
     assert str(explanation) == table
-    assert f"Predicted: {explanation.predicted}" in table and f"true topic: {explanation.true}" in table
+    assert (
+        f"Predicted: {explanation.predicted}" in table
+        and f"true topic: {explanation.true}" in table
+    )
     assert f"{SAMPLES} perturbed samples, random_state=0" in table
     for word, weight in explanation.top_words():
         assert f"{weight:+.4f}" in table and word in table

@@ -7,6 +7,7 @@ runs without root's power to ignore file permissions (these tests often run as r
 containers, where a read-only folder would otherwise be writable). A Python row calls the API
 and requires the exception type and the sentence, or, for a view, the sentence on screen.
 """
+
 from __future__ import annotations
 
 import csv
@@ -17,14 +18,15 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
 from .conftest import CANONICAL_TEST, MINI
 from .local_server import serve
+
 
 def as_plain_user(argv: list[str]) -> list[str]:
     """`argv`, run without the capabilities that let root ignore file permissions."""
@@ -37,6 +39,7 @@ def as_plain_user(argv: list[str]) -> list[str]:
 
 
 # ---------------------------------------------------------------- making hostile things
+
 
 @dataclass
 class Room:
@@ -53,8 +56,12 @@ class Room:
         """A data folder: the given bytes, or the mini split's files."""
         folder = self.tmp / "data"
         folder.mkdir(exist_ok=True)
-        (folder / "train.csv").write_bytes(train if train is not None else (MINI / "train.csv").read_bytes())
-        (folder / "test.csv").write_bytes(test if test is not None else (MINI / "test.csv").read_bytes())
+        (folder / "train.csv").write_bytes(
+            train if train is not None else (MINI / "train.csv").read_bytes()
+        )
+        (folder / "test.csv").write_bytes(
+            test if test is not None else (MINI / "test.csv").read_bytes()
+        )
         return folder
 
     def read_only(self, name: str) -> Path:
@@ -87,8 +94,13 @@ def mini_rows(keep: Callable[[int, int], bool] = lambda label, i: True) -> bytes
 
 
 GOOD_ROWS = '"1","Talks resume","Diplomats met in Geneva."\n"2","Cup final","The home side won."\n'
-RECORD = {"time": "2026-01-01T00:00:00+00:00", "approach": 1, "label": "Approach 1",
-          "preset": "smoke", "test_accuracy": 0.5}
+RECORD = {
+    "time": "2026-01-01T00:00:00+00:00",
+    "approach": 1,
+    "label": "Approach 1",
+    "preset": "smoke",
+    "test_accuracy": 0.5,
+}
 GOOD_RECORD = (json.dumps(RECORD) + "\n").encode()
 
 
@@ -111,6 +123,7 @@ def download_to(folder, mirror: str, **env) -> tuple[list[str], dict]:
 
 # ---------------------------------------------------------------- the command line
 
+
 @dataclass(frozen=True)
 class Cli:
     """One hostile command: how to make it (argv, extra environment), what it must say."""
@@ -124,89 +137,235 @@ class Cli:
 
 
 CLI_CASES = [
-    *tagged("Lost results", [
-        Cli("results log is a folder", lambda r: (train_smoke(r), {
-            "TEXTRNN_LESSONS_RESULTS": str(_folder(r.path("log.jsonl")))}),
-            "Could not add the run to the results log"),
-        Cli("results log is read-only", lambda r: (train_smoke(r), {
-            "TEXTRNN_LESSONS_RESULTS": str(_read_only_file(r.path("results.jsonl")))}),
-            "Could not add the run to the results log", plain=True),
-        Cli("results log inside a file", lambda r: (train_smoke(r), {
-            "TEXTRNN_LESSONS_RESULTS": str(_file(r.path("a-file")) / "results.jsonl")}),
-            "Could not add the run to the results log"),
-        Cli("log fails after a successful run", lambda r: (train_smoke(r), {
-            "TEXTRNN_LESSONS_RESULTS": "/dev/full"}),
-            "training succeeded (test accuracy", status=1),
-    ]),
-    *tagged("Data files", [
-        Cli("latin-1 train.csv", lambda r: (train_smoke(r, r.data(
-            '"1","Café","Gâteau"\n'.encode("latin-1"))), {}),
-            "is not an AG News CSV file in UTF-8: line 1 holds the byte 0xe9"),
-        Cli("UTF-16 train.csv", lambda r: (train_smoke(r, r.data(GOOD_ROWS.encode("utf-16"))), {}),
-            "is not an AG News CSV file in UTF-8: it starts with a UTF-16 byte-order mark"),
-        Cli("UTF-16 train.csv without a BOM", lambda r: (train_smoke(r, r.data(
-            GOOD_ROWS.encode("utf-16-le"))), {}), "holds NUL bytes, so it is UTF-16 or binary"),
-        Cli("binary train.csv", lambda r: (train_smoke(r, r.data(bytes(range(256)) * 64)), {}),
-            "is not an AG News CSV file in UTF-8"),
-        Cli("binary train.csv in check", lambda r: (["check", "--preset", "smoke", "--data", str(
-            r.data(bytes(range(256)) * 64))], {}),
-            "is not an AG News CSV file in UTF-8: it holds NUL bytes", status=1),
-        Cli("a 200 KB field", lambda r: (train_smoke(r, r.data(
-            b'"1","t","' + b"x" * 200_000 + b'"\n')), {}),
-            "a field is longer than 131,072 characters"),
-        Cli("cut inside a quoted row", lambda r: (train_smoke(r, r.data(_cut_file())), {}),
-            "ends in the middle of a quoted field"),
-        Cli("only three topics", lambda r: (train_smoke(r, r.data(_limit_topic(4, 0))), {}),
-            "has no articles of Sci/Tech"),
-        Cli("a topic of one article", lambda r: (train_smoke(r, r.data(_limit_topic(2, 1))), {}),
-            "has only one article of Sports"),
-        Cli("a topic too small for the preset's subset", lambda r: (train_smoke(r, r.data(
-            _limit_topic(2, 2))), {}), "800-article training subset of"),
-        Cli("too few articles for a validation slice", lambda r: (train_smoke(r, r.data(
-            _few_of_each(3))), {}), "cannot cut subsets with every topic on each side"),
-        Cli("three topics in check", lambda r: (["check", "--preset", "smoke", "--data", str(
-            r.data(_limit_topic(4, 0)))], {}), "has no articles of Sci/Tech", status=1),
-        Cli("unreadable train.csv", lambda r: (train_smoke(r, _unreadable(r.data())), {}),
-            "(Permission denied). Make it readable", plain=True),
-        Cli("data setting names a file", lambda r: (["train", "--approach", "1", "--preset",
-                                                     "smoke"], {
-            "TEXTRNN_LESSONS_DATA": str(MINI / "train.csv")}), "is a file, not a folder"),
-    ]),
-    *tagged("Downloads", [
-        Cli("404 from the mirror", lambda r: download_to(r.path("d"), r.host + "nowhere/"),
-            "The server answered HTTP 404"),
-        Cli("503 from the mirror", lambda r: download_to(r.path("d"), r.host + "busy/"),
-            "The server answered HTTP 503"),
-        Cli("ftp:// mirror", lambda r: download_to(r.path("d"), "ftp://127.0.0.1/ag_news/"),
-            "is an ftp:// address: the download speaks only http:// and https://"),
-        Cli("--to a read-only folder", lambda r: download_to(r.read_only("ro"), r.host),
-            "Could not write into", plain=True),
-        Cli("--to a folder inside a read-only one", lambda r: download_to(
-            r.read_only("ro") / "new", r.host), "Could not create the folder", plain=True),
-        Cli("--to an existing file", lambda r: download_to(_file(r.path("f.csv")), r.host),
-            "is a file, not a folder"),
-        Cli("--to ''", lambda r: download_to("", r.host), "The folder to download into is empty"),
-        Cli("unwritable XDG cache", lambda r: (["download"], {
-            "TEXTRNN_LESSONS_CACHE": None, "XDG_CACHE_HOME": str(r.read_only("xdg"))}),
-            "Could not create the folder", plain=True),
-        Cli("unwritable HOME", lambda r: (["download"], {
-            "TEXTRNN_LESSONS_CACHE": None, "XDG_CACHE_HOME": None,
-            "HOME": str(r.read_only("home"))}),
-            "Set TEXTRNN_LESSONS_CACHE to a folder you can write", plain=True),
-    ]),
-    *tagged("CLI", [
-        Cli("reproduce --out an existing file", lambda r: (["reproduce", "--preset", "smoke",
-                                                            "--data", str(MINI), "--out",
-                                                            str(_file(r.path("report")))], {}),
-            "is a file, not a folder: give --out a folder"),
-        Cli("reproduce --out a read-only folder", lambda r: (["reproduce", "--preset", "smoke",
-                                                              "--data", str(MINI), "--out",
-                                                              str(r.read_only("out"))], {}),
-            "Cannot write the report into", plain=True),
-        Cli("reproduce --out ''", lambda r: (["reproduce", "--out", ""], {}), "--out is empty"),
-        Cli("unknown preset in the environment", lambda r: (["train", "--approach", "1"], {
-            "TEXTRNN_LESSONS_PRESET": "huge"}), "Unknown preset 'huge'"),
-    ]),
+    *tagged(
+        "Lost results",
+        [
+            Cli(
+                "results log is a folder",
+                lambda r: (
+                    train_smoke(r),
+                    {"TEXTRNN_LESSONS_RESULTS": str(_folder(r.path("log.jsonl")))},
+                ),
+                "Could not add the run to the results log",
+            ),
+            Cli(
+                "results log is read-only",
+                lambda r: (
+                    train_smoke(r),
+                    {"TEXTRNN_LESSONS_RESULTS": str(_read_only_file(r.path("results.jsonl")))},
+                ),
+                "Could not add the run to the results log",
+                plain=True,
+            ),
+            Cli(
+                "results log inside a file",
+                lambda r: (
+                    train_smoke(r),
+                    {"TEXTRNN_LESSONS_RESULTS": str(_file(r.path("a-file")) / "results.jsonl")},
+                ),
+                "Could not add the run to the results log",
+            ),
+            Cli(
+                "log fails after a successful run",
+                lambda r: (train_smoke(r), {"TEXTRNN_LESSONS_RESULTS": "/dev/full"}),
+                "training succeeded (test accuracy",
+                status=1,
+            ),
+        ],
+    ),
+    *tagged(
+        "Data files",
+        [
+            Cli(
+                "latin-1 train.csv",
+                lambda r: (train_smoke(r, r.data('"1","Café","Gâteau"\n'.encode("latin-1"))), {}),
+                "is not an AG News CSV file in UTF-8: line 1 holds the byte 0xe9",
+            ),
+            Cli(
+                "UTF-16 train.csv",
+                lambda r: (train_smoke(r, r.data(GOOD_ROWS.encode("utf-16"))), {}),
+                "is not an AG News CSV file in UTF-8: it starts with a UTF-16 byte-order mark",
+            ),
+            Cli(
+                "UTF-16 train.csv without a BOM",
+                lambda r: (train_smoke(r, r.data(GOOD_ROWS.encode("utf-16-le"))), {}),
+                "holds NUL bytes, so it is UTF-16 or binary",
+            ),
+            Cli(
+                "binary train.csv",
+                lambda r: (train_smoke(r, r.data(bytes(range(256)) * 64)), {}),
+                "is not an AG News CSV file in UTF-8",
+            ),
+            Cli(
+                "binary train.csv in check",
+                lambda r: (
+                    ["check", "--preset", "smoke", "--data", str(r.data(bytes(range(256)) * 64))],
+                    {},
+                ),
+                "is not an AG News CSV file in UTF-8: it holds NUL bytes",
+                status=1,
+            ),
+            Cli(
+                "a 200 KB field",
+                lambda r: (train_smoke(r, r.data(b'"1","t","' + b"x" * 200_000 + b'"\n')), {}),
+                "a field is longer than 131,072 characters",
+            ),
+            Cli(
+                "cut inside a quoted row",
+                lambda r: (train_smoke(r, r.data(_cut_file())), {}),
+                "ends in the middle of a quoted field",
+            ),
+            Cli(
+                "only three topics",
+                lambda r: (train_smoke(r, r.data(_limit_topic(4, 0))), {}),
+                "has no articles of Sci/Tech",
+            ),
+            Cli(
+                "a topic of one article",
+                lambda r: (train_smoke(r, r.data(_limit_topic(2, 1))), {}),
+                "has only one article of Sports",
+            ),
+            Cli(
+                "a topic too small for the preset's subset",
+                lambda r: (train_smoke(r, r.data(_limit_topic(2, 2))), {}),
+                "800-article training subset of",
+            ),
+            Cli(
+                "too few articles for a validation slice",
+                lambda r: (train_smoke(r, r.data(_few_of_each(3))), {}),
+                "cannot cut subsets with every topic on each side",
+            ),
+            Cli(
+                "three topics in check",
+                lambda r: (
+                    ["check", "--preset", "smoke", "--data", str(r.data(_limit_topic(4, 0)))],
+                    {},
+                ),
+                "has no articles of Sci/Tech",
+                status=1,
+            ),
+            Cli(
+                "unreadable train.csv",
+                lambda r: (train_smoke(r, _unreadable(r.data())), {}),
+                "(Permission denied). Make it readable",
+                plain=True,
+            ),
+            Cli(
+                "data setting names a file",
+                lambda r: (
+                    ["train", "--approach", "1", "--preset", "smoke"],
+                    {"TEXTRNN_LESSONS_DATA": str(MINI / "train.csv")},
+                ),
+                "is a file, not a folder",
+            ),
+        ],
+    ),
+    *tagged(
+        "Downloads",
+        [
+            Cli(
+                "404 from the mirror",
+                lambda r: download_to(r.path("d"), r.host + "nowhere/"),
+                "The server answered HTTP 404",
+            ),
+            Cli(
+                "503 from the mirror",
+                lambda r: download_to(r.path("d"), r.host + "busy/"),
+                "The server answered HTTP 503",
+            ),
+            Cli(
+                "ftp:// mirror",
+                lambda r: download_to(r.path("d"), "ftp://127.0.0.1/ag_news/"),
+                "is an ftp:// address: the download speaks only http:// and https://",
+            ),
+            Cli(
+                "--to a read-only folder",
+                lambda r: download_to(r.read_only("ro"), r.host),
+                "Could not write into",
+                plain=True,
+            ),
+            Cli(
+                "--to a folder inside a read-only one",
+                lambda r: download_to(r.read_only("ro") / "new", r.host),
+                "Could not create the folder",
+                plain=True,
+            ),
+            Cli(
+                "--to an existing file",
+                lambda r: download_to(_file(r.path("f.csv")), r.host),
+                "is a file, not a folder",
+            ),
+            Cli(
+                "--to ''", lambda r: download_to("", r.host), "The folder to download into is empty"
+            ),
+            Cli(
+                "unwritable XDG cache",
+                lambda r: (
+                    ["download"],
+                    {"TEXTRNN_LESSONS_CACHE": None, "XDG_CACHE_HOME": str(r.read_only("xdg"))},
+                ),
+                "Could not create the folder",
+                plain=True,
+            ),
+            Cli(
+                "unwritable HOME",
+                lambda r: (
+                    ["download"],
+                    {
+                        "TEXTRNN_LESSONS_CACHE": None,
+                        "XDG_CACHE_HOME": None,
+                        "HOME": str(r.read_only("home")),
+                    },
+                ),
+                "Set TEXTRNN_LESSONS_CACHE to a folder you can write",
+                plain=True,
+            ),
+        ],
+    ),
+    *tagged(
+        "CLI",
+        [
+            Cli(
+                "reproduce --out an existing file",
+                lambda r: (
+                    [
+                        "reproduce",
+                        "--preset",
+                        "smoke",
+                        "--data",
+                        str(MINI),
+                        "--out",
+                        str(_file(r.path("report"))),
+                    ],
+                    {},
+                ),
+                "is a file, not a folder: give --out a folder",
+            ),
+            Cli(
+                "reproduce --out a read-only folder",
+                lambda r: (
+                    [
+                        "reproduce",
+                        "--preset",
+                        "smoke",
+                        "--data",
+                        str(MINI),
+                        "--out",
+                        str(r.read_only("out")),
+                    ],
+                    {},
+                ),
+                "Cannot write the report into",
+                plain=True,
+            ),
+            Cli("reproduce --out ''", lambda r: (["reproduce", "--out", ""], {}), "--out is empty"),
+            Cli(
+                "unknown preset in the environment",
+                lambda r: (["train", "--approach", "1"], {"TEXTRNN_LESSONS_PRESET": "huge"}),
+                "Unknown preset 'huge'",
+            ),
+        ],
+    ),
 ]
 
 
@@ -237,24 +396,26 @@ def _limit_topic(label: int, at_most: int) -> bytes:
     Two of a topic pass the file's own check, but the smoke preset's 800-article subset of
     4,500 articles keeps none of them."""
     seen = []
-    return mini_rows(lambda row_label, i: row_label != label
-                     or (seen.append(i) or len(seen) <= at_most))
+    return mini_rows(
+        lambda row_label, i: row_label != label or (seen.append(i) or len(seen) <= at_most)
+    )
 
 
 def _few_of_each(count: int) -> bytes:
     """The first `count` articles of each topic: 4 x count rows."""
-    seen = {label: 0 for label in range(1, 5)}
+    seen = dict.fromkeys(range(1, 5), 0)
 
     def keep(label, i):
         seen[label] += 1
         return seen[label] <= count
+
     return mini_rows(keep)
 
 
 def _cut_file() -> bytes:
     """The mini training file cut off in the middle of a description, as a broken copy leaves it."""
     content = mini_rows()
-    return content[:content.index(b"\n", 700_000) + 1] + b'"3","Oil prices","Crude rose as tra'
+    return content[: content.index(b"\n", 700_000) + 1] + b'"3","Oil prices","Crude rose as tra'
 
 
 @pytest.fixture(scope="module")
@@ -268,8 +429,11 @@ def host(tmp_path_factory):
 
 
 def _environment(extra: dict, tmp: Path) -> dict:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("TEXTRNN_LESSONS_") or k == "TEXTRNN_LESSONS_RESULTS"}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("TEXTRNN_LESSONS_") or k == "TEXTRNN_LESSONS_RESULTS"
+    }
     env.update(TEXTRNN_LESSONS_CACHE=str(tmp / "cache"), TF_CPP_MIN_LOG_LEVEL="2", MPLBACKEND="Agg")
     for key, value in extra.items():
         if value is None:
@@ -280,17 +444,23 @@ def _environment(extra: dict, tmp: Path) -> dict:
 
 
 @pytest.mark.parametrize("row", CLI_CASES, ids=[row.case for row in CLI_CASES])
-def test_the_command_line_answers_with_a_sentence(row: Cli, tmp_path, host, request,
-                                                  private_results_log):
+def test_the_command_line_answers_with_a_sentence(
+    row: Cli, tmp_path, host, request, private_results_log
+):
     room = Room(tmp_path, host, request)
     if row.case.startswith("log fails") and not Path("/dev/full").exists():
         pytest.skip("needs /dev/full")
     try:
         argv, extra = row.make(room)
         command = [sys.executable, "-m", "textrnn_lessons.cli", *argv]
-        done = subprocess.run(as_plain_user(command) if row.plain else command, cwd=tmp_path,
-                              env=_environment(extra, tmp_path), capture_output=True, text=True,
-                              timeout=600)
+        done = subprocess.run(
+            as_plain_user(command) if row.plain else command,
+            cwd=tmp_path,
+            env=_environment(extra, tmp_path),
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
     finally:
         for path in tmp_path.rglob("*"):  # let pytest clean up what was made read-only
             if not path.is_symlink():
@@ -307,12 +477,14 @@ def test_the_command_line_answers_with_a_sentence(row: Cli, tmp_path, host, requ
 
 def test_debug_shows_the_traceback(tmp_path):
     command = [sys.executable, "-m", "textrnn_lessons.cli", "--debug", "download", "--to", ""]
-    done = subprocess.run(command, env=_environment({}, tmp_path), capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run(
+        command, env=_environment({}, tmp_path), capture_output=True, text=True, timeout=120
+    )
     assert done.returncode != 0 and "Traceback" in done.stderr and "DataError" in done.stderr
 
 
 # ---------------------------------------------------------------- the Python API
+
 
 @dataclass(frozen=True)
 class Api:
@@ -327,89 +499,194 @@ class Api:
 
 def _comparison_view_message(room: Room, log: bytes) -> str:
     """What a comparison view built on this log shows (its constructor reads the log)."""
-    from textrnn_lessons.widgets import ComparisonView
+    from textrnn_lessons.ui import ComparisonView
 
     room.log(log)
     return html.unescape(ComparisonView().message.value)
 
 
 def _results(call):
-    from textrnn_lessons import results
+    from textrnn_lessons.results import log as results
 
     return lambda room: call(results, room)
 
 
 def _explain(room: Room, **kwargs):
-    from textrnn_lessons.explain import explain_prediction
+    from textrnn_lessons.evaluation.explain import explain_prediction
 
     return explain_prediction(room.predictor, "Stocks rally as oil prices fall", **kwargs)
 
 
 API_CASES = [
-    *tagged("Lost results", [
-        Api("append to a folder", _results(lambda m, r: m.append_run(RECORD, _folder(r.path("x")))),
-            ValueError, "Could not add the run to the results log"),
-    ]),
-    *tagged("Reading the log", [
-        Api("undecodable bytes", _results(lambda m, r: m.read_runs(r.log(
-            GOOD_RECORD + b'{"label": "\xff"}\n'))), ValueError, "line 2 is not UTF-8 text"),
-        Api("JSON that is not an object", _results(lambda m, r: m.read_runs(r.log(b"[1, 2]\n"))),
-            ValueError, "line 1 is JSON but not a record"),
-        Api("no test_accuracy", _results(lambda m, r: m.read_runs(r.log(
-            record_without("test_accuracy")))), ValueError, "line 1 has no 'test_accuracy'"),
-        Api("no label", _results(lambda m, r: m.read_runs(r.log(record_without("label")))),
-            ValueError, "line 1 has no 'label'"),
-        Api("no approach, preset or time", _results(lambda m, r: m.read_runs(r.log(
-            record_without("approach", "preset", "time")))), ValueError,
-            "has no 'time' or 'approach' or 'preset'"),
-        Api("accuracy is text", _results(lambda m, r: m.read_runs(r.log(
-            GOOD_RECORD.replace(b"0.5", b'"high"')))), ValueError, "has test_accuracy 'high'"),
-        Api("half a line", _results(lambda m, r: m.read_runs(r.log(GOOD_RECORD + b'{"appro'))),
-            ValueError, "line 2 is not a JSON record"),
-        Api("log is a folder", _results(lambda m, r: m.read_runs(_folder(r.path("log")))),
-            ValueError, "Could not read the results log"),
-        Api("comparison view built on a damaged log", lambda r: _comparison_view_message(
-            r, b"[1]\n" + record_without("label")), None, "line 1 is JSON but not a record: a list"),
-        Api("comparison view, missing accuracy", lambda r: _comparison_view_message(
-            r, record_without("test_accuracy")), None, "has no 'test_accuracy'"),
-    ]),
-    *tagged("Data files", [
-        Api("read a UTF-16 file", lambda r: _read_csv(r, GOOD_ROWS.encode("utf-16")),
-            "DataError", "not an AG News CSV file in UTF-8"),
-        Api("read a file cut inside quotes", lambda r: _read_csv(
-            r, GOOD_ROWS.encode() + b'"3","Oil","Pri'), "DataError",
-            "ends in the middle of a quoted field"),
-        Api("load from a file, not a folder", lambda r: _load(MINI / "train.csv"), "DataError",
-            "is a file, not a folder"),
-    ]),
-    *tagged("Predictor", [
-        Api("predict_topic('')", lambda r: r.predictor.predict_topic(""), ValueError,
-            "The text is empty, so there is nothing to classify"),
-        Api("predict_topic of spaces", lambda r: r.predictor.predict_topic(" \n\t"), ValueError,
-            "The text is empty"),
-        Api("predict_topic of punctuation", lambda r: r.predictor.predict_topic("?! -- ..."),
-            ValueError, "has no words"),
-        Api("predict_topic(None)", lambda r: r.predictor.predict_topic(None), TypeError,
-            "predict_topic takes one text (a str); got NoneType"),
-        Api("predict_topic(42)", lambda r: r.predictor.predict_topic(42), TypeError, "got int 42"),
-        Api("predictor(None)", lambda r: r.predictor(None), TypeError, "got NoneType None"),
-        Api("predictor(42)", lambda r: r.predictor(42), TypeError, "got int 42"),
-        Api("predictor(bytes)", lambda r: r.predictor(b"Stocks rally"), TypeError, "not bytes"),
-        Api("predictor(mixed list)", lambda r: r.predictor(["Stocks rally", 3, None]), TypeError,
-            "item 1 is int 3"),
-        Api("predictor(dict)", lambda r: r.predictor({"Stocks rally": 1}), TypeError,
-            "it would read only the keys"),
-        Api("predictor(set)", lambda r: r.predictor({"Stocks rally", "Cup final"}), TypeError,
-            "a set has no order"),
-        Api("predictor('')", lambda r: r.predictor(""), ValueError, "The text is empty"),
-        Api("explain with 10**7 samples", lambda r: _explain(r, num_samples=10**7), ValueError,
-            "at least 10 and at most 50,000"),
-    ]),
+    *tagged(
+        "Lost results",
+        [
+            Api(
+                "append to a folder",
+                _results(lambda m, r: m.append_run(RECORD, _folder(r.path("x")))),
+                ValueError,
+                "Could not add the run to the results log",
+            ),
+        ],
+    ),
+    *tagged(
+        "Reading the log",
+        [
+            Api(
+                "undecodable bytes",
+                _results(lambda m, r: m.read_runs(r.log(GOOD_RECORD + b'{"label": "\xff"}\n'))),
+                ValueError,
+                "line 2 is not UTF-8 text",
+            ),
+            Api(
+                "JSON that is not an object",
+                _results(lambda m, r: m.read_runs(r.log(b"[1, 2]\n"))),
+                ValueError,
+                "line 1 is JSON but not a record",
+            ),
+            Api(
+                "no test_accuracy",
+                _results(lambda m, r: m.read_runs(r.log(record_without("test_accuracy")))),
+                ValueError,
+                "line 1 has no 'test_accuracy'",
+            ),
+            Api(
+                "no label",
+                _results(lambda m, r: m.read_runs(r.log(record_without("label")))),
+                ValueError,
+                "line 1 has no 'label'",
+            ),
+            Api(
+                "no approach, preset or time",
+                _results(
+                    lambda m, r: m.read_runs(r.log(record_without("approach", "preset", "time")))
+                ),
+                ValueError,
+                "has no 'time' or 'approach' or 'preset'",
+            ),
+            Api(
+                "accuracy is text",
+                _results(lambda m, r: m.read_runs(r.log(GOOD_RECORD.replace(b"0.5", b'"high"')))),
+                ValueError,
+                "has test_accuracy 'high'",
+            ),
+            Api(
+                "half a line",
+                _results(lambda m, r: m.read_runs(r.log(GOOD_RECORD + b'{"appro'))),
+                ValueError,
+                "line 2 is not a JSON record",
+            ),
+            Api(
+                "log is a folder",
+                _results(lambda m, r: m.read_runs(_folder(r.path("log")))),
+                ValueError,
+                "Could not read the results log",
+            ),
+            Api(
+                "comparison view built on a damaged log",
+                lambda r: _comparison_view_message(r, b"[1]\n" + record_without("label")),
+                None,
+                "line 1 is JSON but not a record: a list",
+            ),
+            Api(
+                "comparison view, missing accuracy",
+                lambda r: _comparison_view_message(r, record_without("test_accuracy")),
+                None,
+                "has no 'test_accuracy'",
+            ),
+        ],
+    ),
+    *tagged(
+        "Data files",
+        [
+            Api(
+                "read a UTF-16 file",
+                lambda r: _read_csv(r, GOOD_ROWS.encode("utf-16")),
+                "DataError",
+                "not an AG News CSV file in UTF-8",
+            ),
+            Api(
+                "read a file cut inside quotes",
+                lambda r: _read_csv(r, GOOD_ROWS.encode() + b'"3","Oil","Pri'),
+                "DataError",
+                "ends in the middle of a quoted field",
+            ),
+            Api(
+                "load from a file, not a folder",
+                lambda r: _load(MINI / "train.csv"),
+                "DataError",
+                "is a file, not a folder",
+            ),
+        ],
+    ),
+    *tagged(
+        "Predictor",
+        [
+            Api(
+                "predict_topic('')",
+                lambda r: r.predictor.predict_topic(""),
+                ValueError,
+                "The text is empty, so there is nothing to classify",
+            ),
+            Api(
+                "predict_topic of spaces",
+                lambda r: r.predictor.predict_topic(" \n\t"),
+                ValueError,
+                "The text is empty",
+            ),
+            Api(
+                "predict_topic of punctuation",
+                lambda r: r.predictor.predict_topic("?! -- ..."),
+                ValueError,
+                "has no words",
+            ),
+            Api(
+                "predict_topic(None)",
+                lambda r: r.predictor.predict_topic(None),
+                TypeError,
+                "predict_topic takes one text (a str); got NoneType",
+            ),
+            Api(
+                "predict_topic(42)",
+                lambda r: r.predictor.predict_topic(42),
+                TypeError,
+                "got int 42",
+            ),
+            Api("predictor(None)", lambda r: r.predictor(None), TypeError, "got NoneType None"),
+            Api("predictor(42)", lambda r: r.predictor(42), TypeError, "got int 42"),
+            Api("predictor(bytes)", lambda r: r.predictor(b"Stocks rally"), TypeError, "not bytes"),
+            Api(
+                "predictor(mixed list)",
+                lambda r: r.predictor(["Stocks rally", 3, None]),
+                TypeError,
+                "item 1 is int 3",
+            ),
+            Api(
+                "predictor(dict)",
+                lambda r: r.predictor({"Stocks rally": 1}),
+                TypeError,
+                "it would read only the keys",
+            ),
+            Api(
+                "predictor(set)",
+                lambda r: r.predictor({"Stocks rally", "Cup final"}),
+                TypeError,
+                "a set has no order",
+            ),
+            Api("predictor('')", lambda r: r.predictor(""), ValueError, "The text is empty"),
+            Api(
+                "explain with 10**7 samples",
+                lambda r: _explain(r, num_samples=10**7),
+                ValueError,
+                "at least 10 and at most 50,000",
+            ),
+        ],
+    ),
 ]
 
 
 def _read_csv(room: Room, content: bytes):
-    from textrnn_lessons.data import read_ag_news_csv
+    from textrnn_lessons.data.reading import read_ag_news_csv
 
     path = room.path("train.csv")
     path.write_bytes(content)
@@ -417,7 +694,7 @@ def _read_csv(room: Room, content: bytes):
 
 
 def _load(folder):
-    from textrnn_lessons.data import load_ag_news
+    from textrnn_lessons.data.reading import load_ag_news
 
     return load_ag_news("smoke", folder)
 
@@ -441,7 +718,7 @@ def test_the_python_api_answers_with_a_sentence(row: Api, tmp_path, request, pri
 
 
 def _data_error():
-    from textrnn_lessons.data import DataError
+    from textrnn_lessons.data.download import DataError
 
     return DataError
 
@@ -450,5 +727,11 @@ def test_the_table_covers_every_class_of_issue_16():
     """Each class of the issue's findings has rows here, and no two rows share a name."""
     rows = CLI_CASES + API_CASES
     assert len({row.case for row in rows}) == len(rows)
-    assert {row.kind for row in rows} == {"Lost results", "Reading the log", "Data files",
-                                          "Downloads", "Predictor", "CLI"}
+    assert {row.kind for row in rows} == {
+        "Lost results",
+        "Reading the log",
+        "Data files",
+        "Downloads",
+        "Predictor",
+        "CLI",
+    }

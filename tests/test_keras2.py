@@ -1,14 +1,15 @@
-"""textrnn_lessons.keras2: RMSprop and Adam step as the tutorial's Keras 2 stepped them.
+"""textrnn_lessons.training.keras2_optimizers: RMSprop and Adam step as the tutorial's Keras 2 stepped them.
 
 Checked against Keras 2 itself (`tf_keras`, in the test extra), on one optimizer step and on
 whole training steps of the learner's network, with and without the speed-ups.
 """
+
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from textrnn_lessons import speedups
+from textrnn_lessons import speed as speedups
 
 # An embedding's gradient: word 3 used three times in the batch, words 7 and 0 once.
 REPEATED_ROWS = [3, 7, 3, 3, 0]
@@ -19,8 +20,8 @@ OURS = {"Keras2RMSprop": "RMSprop", "RowWiseKeras2RMSprop": "RMSprop", "Keras2Ad
 
 
 def our_optimizer(name: str):
-    from textrnn_lessons import keras2
-    from textrnn_lessons.speedups import optimizers
+    from textrnn_lessons.speed import optimizers
+    from textrnn_lessons.training import keras2_optimizers as keras2
 
     return getattr(keras2, name, None) or getattr(optimizers, name)
 
@@ -31,8 +32,9 @@ def _apply_repeated_rows(optimizer, steps=2):
 
     table = tf.Variable(TABLE_START)
     optimizer.build([table])
-    gradient = tf.IndexedSlices(tf.constant(REPEATED_VALUES), tf.constant(REPEATED_ROWS),
-                                tf.constant([10, 4]))
+    gradient = tf.IndexedSlices(
+        tf.constant(REPEATED_VALUES), tf.constant(REPEATED_ROWS), tf.constant([10, 4])
+    )
     for _ in range(steps):
         optimizer.apply_gradients([(gradient, table)])
     return table.numpy()
@@ -47,7 +49,7 @@ def test_rmsprop_steps_each_word_once_per_batch_as_keras_2_did(name):
     np.add.at(summed, REPEATED_ROWS, REPEATED_VALUES)
     velocity, expected = np.zeros_like(TABLE_START), TABLE_START.copy()
     for _ in range(2):
-        velocity = 0.9 * velocity + 0.1 * summed ** 2
+        velocity = 0.9 * velocity + 0.1 * summed**2
         expected -= 0.01 * summed / np.sqrt(velocity + 1e-7)
     np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
     untouched = [1, 2, 4, 5, 6, 8, 9]
@@ -70,10 +72,11 @@ def test_optimizers_match_the_tutorials_keras_2_on_repeated_words(name):
 def test_summed_by_word_adds_up_each_words_rows():
     import tensorflow as tf
 
-    from textrnn_lessons.keras2 import summed_by_word
+    from textrnn_lessons.training.keras2_optimizers import summed_by_word
 
-    gradient = tf.IndexedSlices(tf.constant(REPEATED_VALUES), tf.constant(REPEATED_ROWS),
-                                tf.constant([10, 4]))
+    gradient = tf.IndexedSlices(
+        tf.constant(REPEATED_VALUES), tf.constant(REPEATED_ROWS), tf.constant([10, 4])
+    )
     summed = summed_by_word(gradient)
     rows = summed.indices.numpy().tolist()
     assert sorted(rows) == [0, 3, 7]
@@ -89,8 +92,11 @@ def test_dense_gradients_step_as_in_keras_3():
     import tensorflow as tf
 
     weights = {}
-    for optimizer in (keras.optimizers.RMSprop(), our_optimizer("Keras2RMSprop")(),
-                      our_optimizer("RowWiseKeras2RMSprop")()):
+    for optimizer in (
+        keras.optimizers.RMSprop(),
+        our_optimizer("Keras2RMSprop")(),
+        our_optimizer("RowWiseKeras2RMSprop")(),
+    ):
         variable = tf.Variable(np.ones((3, 2), dtype="float32"))
         optimizer.build([variable])
         for scale in (1.0, -2.0, 0.5):
@@ -105,17 +111,20 @@ def learners_model(approach, vocabulary: int):
     import keras
     from keras import layers
 
-    from textrnn_lessons.keras2 import Keras2RMSprop
+    from textrnn_lessons.training.keras2_optimizers import Keras2RMSprop
 
     rnn = layers.SimpleRNN(approach.units[0])
-    model = keras.Sequential([
-        keras.Input(shape=(approach.max_tokens,), dtype="int32"),
-        layers.Embedding(input_dim=vocabulary, output_dim=approach.embed_len),
-        layers.Bidirectional(rnn) if approach.bidirectional else rnn,
-        layers.Dense(4, activation="softmax"),
-    ])
-    model.compile(optimizer=Keras2RMSprop(), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(approach.max_tokens,), dtype="int32"),
+            layers.Embedding(input_dim=vocabulary, output_dim=approach.embed_len),
+            layers.Bidirectional(rnn) if approach.bidirectional else rnn,
+            layers.Dense(4, activation="softmax"),
+        ]
+    )
+    model.compile(
+        optimizer=Keras2RMSprop(), loss="sparse_categorical_crossentropy", metrics=["accuracy"]
+    )
     return model
 
 
@@ -127,7 +136,7 @@ def test_training_follows_the_tutorials_keras_2_step_for_step(number, fast):
     tutorial's Keras 2 code takes (benchmarks/pipeline_speed.py's tutorial side)."""
     import tf_keras  # the test extra installs it
 
-    from textrnn_lessons.models import get_approach
+    from textrnn_lessons.models.approaches import get_approach
 
     approach = get_approach(number)
     rng = np.random.default_rng(0)
@@ -135,8 +144,9 @@ def test_training_follows_the_tutorials_keras_2_step_for_step(number, fast):
     ids[::2, 30:] = 0  # padding after the text in half the rows
     labels = rng.integers(0, 4, len(ids))
     layers = tf_keras.layers
-    tutorial = tf_keras.Sequential([tf_keras.Input((approach.max_tokens,)),
-                                    layers.Embedding(300, approach.embed_len)])
+    tutorial = tf_keras.Sequential(
+        [tf_keras.Input((approach.max_tokens,)), layers.Embedding(300, approach.embed_len)]
+    )
     rnn = layers.SimpleRNN(approach.units[0])
     tutorial.add(layers.Bidirectional(rnn) if approach.bidirectional else rnn)
     tutorial.add(layers.Dense(4, activation="softmax"))

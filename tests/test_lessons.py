@@ -3,6 +3,7 @@
 Each lesson is a MyST Markdown file (what instructors edit) paired with its .ipynb (what
 learners open) by jupytext. These tests read both; nbval runs the notebooks themselves.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,13 +14,15 @@ import jupytext
 import nbformat
 import pytest
 
-from textrnn_lessons.lesson_times import recorded_run_all
-from textrnn_lessons.lessons import LESSONS, markdown_table
+from textrnn_lessons.teaching.catalogue import LESSONS, markdown_table
+from textrnn_lessons.teaching.lesson_times import recorded_run_all
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"
 CHECKED = "nbval-check-output"
-APPROACH_LESSONS = [lesson for lesson in LESSONS if lesson.stem[:2] in {"02", "03", "04", "05", "06"}]
+APPROACH_LESSONS = [
+    lesson for lesson in LESSONS if lesson.stem[:2] in {"02", "03", "04", "05", "06"}
+]
 
 
 def tags(cell) -> list[str]:
@@ -28,18 +31,24 @@ def tags(cell) -> list[str]:
 
 def paired(stem: str):
     """(text notebook read by jupytext, stored .ipynb)."""
-    return (jupytext.read(NOTEBOOKS / f"{stem}.md"),
-            nbformat.read(NOTEBOOKS / f"{stem}.ipynb", as_version=4))
+    return (
+        jupytext.read(NOTEBOOKS / f"{stem}.md"),
+        nbformat.read(NOTEBOOKS / f"{stem}.ipynb", as_version=4),
+    )
 
 
 def out_of_sync(text_nb, stored) -> list[str]:
     """Where the .ipynb differs from its text file (cell kinds, sources, tags)."""
+
     def shape(nb):
         return [(c.cell_type, c.source.strip(), sorted(tags(c))) for c in nb.cells]
 
     mine, theirs = shape(text_nb), shape(stored)
-    problems = [f"cell {i + 1}: {a[:2]!r} vs {b[:2]!r}"[:200]
-                for i, (a, b) in enumerate(zip(mine, theirs)) if a != b]
+    problems = [
+        f"cell {i + 1}: {a[:2]!r} vs {b[:2]!r}"[:200]
+        for i, (a, b) in enumerate(zip(mine, theirs))
+        if a != b
+    ]
     if len(mine) != len(theirs):
         problems.append(f"{len(mine)} cells in the text file, {len(theirs)} in the notebook")
     return problems
@@ -67,16 +76,19 @@ def test_the_lesson_list_is_what_is_in_notebooks():
 def test_the_readme_table_is_the_lesson_list():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert markdown_table() in readme, (
-        "README.md's table of lessons differs from textrnn_lessons/lessons.py; paste the output "
-        "of `python -c 'from textrnn_lessons.lessons import markdown_table; "
-        "print(markdown_table())'` into it.")
+        "README.md's table of lessons differs from textrnn_lessons/teaching/catalogue.py; paste the output "
+        "of `python -c 'from textrnn_lessons.teaching.catalogue import markdown_table; "
+        "print(markdown_table())'` into it."
+    )
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.stem)
 def test_notebook_and_text_file_are_in_sync(lesson):
     problems = out_of_sync(*paired(lesson.stem))
-    assert not problems, (f"{lesson.stem}.ipynb and {lesson.stem}.md differ ({'; '.join(problems[:3])}). "
-                          f"Run `jupytext --sync notebooks/{lesson.stem}.md`.")
+    assert not problems, (
+        f"{lesson.stem}.ipynb and {lesson.stem}.md differ ({'; '.join(problems[:3])}). "
+        f"Run `jupytext --sync notebooks/{lesson.stem}.md`."
+    )
 
 
 def test_a_typo_fixed_in_the_text_file_reaches_the_notebook_with_one_sync(tmp_path):
@@ -87,8 +99,9 @@ def test_a_typo_fixed_in_the_text_file_reaches_the_notebook_with_one_sync(tmp_pa
     for suffix in (".md", ".ipynb"):
         shutil.copy(NOTEBOOKS / f"02_single_rnn_25_tokens{suffix}", tmp_path)
     text = tmp_path / "02_single_rnn_25_tokens.md"
-    text.write_text(text.read_text(encoding="utf-8").replace("smallest one", "smalest one"),
-                    encoding="utf-8")
+    text.write_text(
+        text.read_text(encoding="utf-8").replace("smallest one", "smalest one"), encoding="utf-8"
+    )
     before = out_of_sync(jupytext.read(text), nbformat.read(text.with_suffix(".ipynb"), 4))
     assert before, "the edit should put the pair out of sync"
     jupytext_cli(["--sync", str(text)])
@@ -113,13 +126,24 @@ def test_no_outputs_except_in_checked_cells(lesson):
 
 
 def test_the_stray_output_check_can_fail():
-    notebook = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell("print(1)", outputs=[nbformat.v4.new_output("stream", text="1\n")],
-                                  execution_count=3),
-        nbformat.v4.new_code_cell("print(2)", metadata={"tags": [CHECKED]},
-                                  outputs=[nbformat.v4.new_output("stream", text="2\n")]),
-    ])
-    assert stray_outputs(notebook) == ["cell 1 has 1 stored output(s)", "cell 1 has execution_count 3"]
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                "print(1)",
+                outputs=[nbformat.v4.new_output("stream", text="1\n")],
+                execution_count=3,
+            ),
+            nbformat.v4.new_code_cell(
+                "print(2)",
+                metadata={"tags": [CHECKED]},
+                outputs=[nbformat.v4.new_output("stream", text="2\n")],
+            ),
+        ]
+    )
+    assert stray_outputs(notebook) == [
+        "cell 1 has 1 stored output(s)",
+        "cell 1 has execution_count 3",
+    ]
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.stem)
@@ -130,8 +154,11 @@ def test_each_lesson_has_objectives_exercises_key_points_and_a_next_link(lesson)
     for heading in ("**Questions**", "**Objectives**", "**Teaching:**", "**Run All:**"):
         assert heading in opening, f"{lesson.stem} opens without {heading}"
     assert "## Key points" in markdown
-    exercises = [c for c in text_nb.cells if c.cell_type == "markdown"
-                 and re.search(r"^#+ Exercise \d", c.source, re.M)]
+    exercises = [
+        c
+        for c in text_nb.cells
+        if c.cell_type == "markdown" and re.search(r"^#+ Exercise \d", c.source, re.M)
+    ]
     assert 2 <= len(exercises) <= 3, f"{lesson.stem} has {len(exercises)} exercises"
     assert markdown.count("<details>") >= len(exercises), "every exercise needs its solution"
     assert text_nb.cells[-1].source.strip() == f'show_next("{lesson.stem}")'
@@ -146,7 +173,8 @@ def test_each_lessons_run_all_time_is_the_recorded_one(lesson):
     assert stated.group(1) == recorded_run_all(lesson.stem), (
         f"{lesson.stem} says Run All takes {stated.group(1)}; lesson_times.py recorded "
         f"{recorded_run_all(lesson.stem)}. Re-measure (benchmarks/notebook_resources.py "
-        "--record) and update both.")
+        "--record) and update both."
+    )
 
 
 def _step_tags(stem):
@@ -165,8 +193,15 @@ def test_the_approach_lessons_share_their_steps_in_the_same_order():
 def test_the_learner_writes_the_keras_code(lesson):
     text_nb, _ = paired(lesson.stem)
     code = "\n".join(c.source for c in text_nb.cells if c.cell_type == "code")
-    for call in ("keras.Sequential(", "keras.Input(", "layers.Embedding(", "layers.SimpleRNN(",
-                 "layers.Dense(", "model.compile(", "model.fit("):
+    for call in (
+        "keras.Sequential(",
+        "keras.Input(",
+        "layers.Embedding(",
+        "layers.SimpleRNN(",
+        "layers.Dense(",
+        "model.compile(",
+        "model.fit(",
+    ):
         assert call in code, f"{lesson.stem} has no {call} in its code cells"
     assert "build_model" not in code
 
@@ -178,8 +213,8 @@ def test_the_model_cell_builds_the_tutorials_network(lesson):
     import keras
     from keras import layers
 
-    from textrnn_lessons.model_check import differences
-    from textrnn_lessons.training import set_seed
+    from textrnn_lessons.models.design_check import differences
+    from textrnn_lessons.training.fitting import set_seed
 
     text_nb, _ = paired(lesson.stem)
     cells = {t: c.source for c in text_nb.cells for t in tags(c)}

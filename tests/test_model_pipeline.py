@@ -2,6 +2,7 @@
 metrics (evaluation), the raw-string predictor and the plots: the path from an approach record
 to a trained, evaluated model.
 """
+
 from __future__ import annotations
 
 import math
@@ -9,18 +10,23 @@ import math
 import numpy as np
 import pytest
 
-from textrnn_lessons.models import APPROACHES, Approach, build_model, get_approach
+from textrnn_lessons.models.approaches import APPROACHES, Approach, build_model, get_approach
 
 from .conftest import MINI
 
 
 def test_five_approaches_match_the_tutorial():
     assert [(a.max_tokens, a.embed_len, a.units, a.bidirectional) for a in APPROACHES] == [
-        (25, 30, (50,), False), (50, 30, (50,), False), (50, 30, (50,), True),
-        (50, 30, (50, 60, 75), False), (50, 30, (50, 60, 75), True)]
+        (25, 30, (50,), False),
+        (50, 30, (50,), False),
+        (50, 30, (50,), True),
+        (50, 30, (50, 60, 75), False),
+        (50, 30, (50, 60, 75), True),
+    ]
     assert [a.tutorial_accuracy for a in APPROACHES] == [86.75, 87.77, 90.42, 83.63, 90.53]
-    assert all(a.cell == "SimpleRNN" and a.padding == "post" and not a.mask_padding
-               for a in APPROACHES)
+    assert all(
+        a.cell == "SimpleRNN" and a.padding == "post" and not a.mask_padding for a in APPROACHES
+    )
 
 
 def test_parameter_counts_match_the_tutorials_summaries():
@@ -40,12 +46,16 @@ def test_build_model_is_stock_keras(tmp_path):
         assert type(model) is keras.Sequential and model.name == f"approach_{approach.number}"
         recurrent = [getattr(layer, "forward_layer", layer) for layer in model.layers[1:-1]]
         assert [type(layer) for layer in recurrent] == [keras.layers.SimpleRNN] * len(
-            approach.units)
+            approach.units
+        )
         assert [layer.return_sequences for layer in recurrent] == [True] * (
-            len(approach.units) - 1) + [False]
+            len(approach.units) - 1
+        ) + [False]
         assert not any(layer.unroll for layer in recurrent)
-        assert all(type(layer) is keras.layers.Bidirectional for layer in model.layers[1:-1]) \
+        assert (
+            all(type(layer) is keras.layers.Bidirectional for layer in model.layers[1:-1])
             == approach.bidirectional
+        )
         assert type(model.layers[-1]) is keras.layers.Dense
         assert model.layers[-1].activation.__name__ == "softmax"
     assert build_model(APPROACHES[0], 100, name="mine").name == "mine"
@@ -67,18 +77,20 @@ def test_design_options_reach_the_layers():
 
 def test_an_approach_describes_itself_and_compares_by_design():
     assert get_approach(5).describe() == "50 tokens, embedding 30, bidirectional SimpleRNN 50/60/75"
-    variant = get_approach(2).with_changes(mask_padding=True, padding="pre",
-                                           initializer="he_normal")
-    assert variant.describe() == ("50 tokens, embedding 30, SimpleRNN 50, he_normal init, "
-                                  "padding masked, padding first")
+    variant = get_approach(2).with_changes(
+        mask_padding=True, padding="pre", initializer="he_normal"
+    )
+    assert variant.describe() == (
+        "50 tokens, embedding 30, SimpleRNN 50, he_normal init, padding masked, padding first"
+    )
     assert variant.number is None and variant.tutorial_accuracy is None
     assert variant.label == f"Custom: {variant.describe()}"
     assert get_approach(2).with_changes(name="masked").label == "Custom: masked"
     assert get_approach(2).with_changes().same_design(get_approach(2))
     assert not variant.same_design(get_approach(2))
     assert get_approach(5).with_changes(units=[10, 20]).units == (10, 20)
-    assert get_approach(1).with_changes(max_tokens=4).degenerate
-    assert not get_approach(1).with_changes(max_tokens=5).degenerate
+    assert get_approach(1).with_changes(max_tokens=4).too_few_tokens
+    assert not get_approach(1).with_changes(max_tokens=5).too_few_tokens
 
 
 def test_invalid_designs_are_refused_with_a_sentence():
@@ -86,8 +98,11 @@ def test_invalid_designs_are_refused_with_a_sentence():
         Approach(None, "bad", 50, 30, (), False)
     with pytest.raises(ValueError, match="RNN cell must be one of SimpleRNN, LSTM, GRU"):
         get_approach(2).with_changes(cell="Transformer")
-    with pytest.raises(ValueError, match="max tokens must be between 1 and 500, got 0.*"
-                                         "embedding length must be between 1 and 512, got 600"):
+    with pytest.raises(
+        ValueError,
+        match="max tokens must be between 1 and 500, got 0.*"
+        "embedding length must be between 1 and 512, got 600",
+    ):
         get_approach(2).with_changes(max_tokens=0, embed_len=600)
     with pytest.raises(ValueError, match='padding must be "post" or "pre", got \'middle\''):
         get_approach(2).with_changes(padding="middle")
@@ -95,21 +110,30 @@ def test_invalid_designs_are_refused_with_a_sentence():
         get_approach(2).with_changes(initializer="zeros")
 
 
-@pytest.mark.parametrize("number, shown", [
-    (6, "got 6."), (0, "got 0."), (1.0, "got 1.0 (a float)."), ("x", "got 'x' (a str)."),
-    (True, "got True."), (None, "got None (a NoneType).")])
+@pytest.mark.parametrize(
+    "number, shown",
+    [
+        (6, "got 6."),
+        (0, "got 0."),
+        (1.0, "got 1.0 (a float)."),
+        ("x", "got 'x' (a str)."),
+        (True, "got True."),
+        (None, "got None (a NoneType)."),
+    ],
+)
 def test_a_bad_approach_number_gets_a_sentence(number, shown):
     with pytest.raises(ValueError) as refused:
         get_approach(number)
-    assert str(refused.value) == ("There are five approaches, numbered with the whole numbers "
-                                  f"1 to 5; {shown}")
+    assert str(refused.value) == (
+        f"There are five approaches, numbered with the whole numbers 1 to 5; {shown}"
+    )
 
 
 def test_compile_model_uses_keras_2_arithmetic_and_says_which_optimizers_exist(tmp_path):
     import keras
 
-    from textrnn_lessons.keras2 import Keras2Adam, Keras2RMSprop
-    from textrnn_lessons.training import compile_model, make_optimizer
+    from textrnn_lessons.training.fitting import compile_model, make_optimizer
+    from textrnn_lessons.training.keras2_optimizers import Keras2Adam, Keras2RMSprop
 
     model = compile_model(build_model(get_approach(1), 50))
     assert type(model.optimizer) is Keras2RMSprop
@@ -140,12 +164,13 @@ def test_training_learns_and_the_predictor_takes_raw_strings(trained_smoke, smok
 
 def test_more_training_beats_chance():
     """A real model on real text: a few epochs on 2,700 articles beat the 25 % of guessing."""
-    from textrnn_lessons.config import Preset
-    from textrnn_lessons.data import load_ag_news
-    from textrnn_lessons.workbench import run_approach
+    from textrnn_lessons.data.reading import load_ag_news
+    from textrnn_lessons.settings import Preset
+    from textrnn_lessons.training.trainer import run_approach
 
-    preset = Preset("test", train_size=3_000, test_size=800, epochs=4, batch_size=32,
-                    lime_samples=100)
+    preset = Preset(
+        "test", train_size=3_000, test_size=800, epochs=4, batch_size=32, lime_samples=100
+    )
     result = run_approach(get_approach(1), load_ag_news(preset, MINI), log=False)
     assert result.evaluation.accuracy > 0.5
 
@@ -157,7 +182,7 @@ def test_plots_draw_with_pyplot_or_on_a_figure_they_are_given(trained_smoke):
     import matplotlib.pyplot as plt
     from matplotlib.figure import Figure
 
-    from textrnn_lessons.plots import plot_confusion_matrix, plot_history
+    from textrnn_lessons.evaluation.plots import plot_confusion_matrix, plot_history
 
     assert len(plot_history(trained_smoke.history).axes) == 2
     figure = plot_confusion_matrix(trained_smoke.evaluation)
@@ -168,8 +193,12 @@ def test_plots_draw_with_pyplot_or_on_a_figure_they_are_given(trained_smoke):
     assert plot_history(trained_smoke.history.history, figure=Figure()).axes[0].lines
     assert plt.get_fignums() == []  # the panel's thread never touches pyplot
     rows = given.axes[0].images[0].get_array()
-    assert np.allclose(np.asarray(rows).sum(axis=1)[np.asarray(
-        trained_smoke.evaluation.confusion).sum(axis=1) > 0], 1)  # normalised per true topic
+    assert np.allclose(
+        np.asarray(rows).sum(axis=1)[
+            np.asarray(trained_smoke.evaluation.confusion).sum(axis=1) > 0
+        ],
+        1,
+    )  # normalised per true topic
 
 
 def test_package_exports_functions_not_modules_of_the_same_name():

@@ -4,6 +4,7 @@ The hub, its proxy (configurable-http-proxy from npm, installed by `.ci/room-set
 learners' servers and kernels are all real processes on 127.0.0.1. Without the proxy these tests
 try `.ci/room-setup` once and skip only when that cannot install it; under CI they fail instead.
 """
+
 from __future__ import annotations
 
 import json
@@ -19,18 +20,21 @@ import pytest
 from tests.conftest import MINI, REPO
 
 sys.path.insert(0, str(REPO / "benchmarks"))
-from room_hub import find_proxy  # noqa: E402
+from room_hub import find_proxy
 
 
 @pytest.fixture(scope="module")
 def proxy():
     """configurable-http-proxy, installed by .ci/room-setup when it is missing."""
     if find_proxy() is None:
-        setup = subprocess.run(["bash", str(REPO / ".ci" / "room-setup")], capture_output=True,
-                               text=True, timeout=600)
+        setup = subprocess.run(
+            ["bash", str(REPO / ".ci" / "room-setup")], capture_output=True, text=True, timeout=600
+        )
         if find_proxy() is None:
-            reason = ("configurable-http-proxy could not be installed by .ci/room-setup: "
-                      + (setup.stderr or setup.stdout).strip()[-500:])
+            reason = (
+                "configurable-http-proxy could not be installed by .ci/room-setup: "
+                + (setup.stderr or setup.stdout).strip()[-500:]
+            )
             if os.environ.get("CI"):
                 pytest.fail(reason)
             pytest.skip(reason)
@@ -41,9 +45,23 @@ def run_room(tmp_path: Path, *options: str) -> tuple[subprocess.CompletedProcess
     figures = tmp_path / "room.json"
     env = {key: value for key, value in os.environ.items() if key != "TEXTRNN_LESSONS_RESULTS"}
     done = subprocess.run(
-        [sys.executable, str(REPO / "benchmarks" / "room.py"), "--data", str(MINI),
-         "--json-out", str(figures), "--timeout", "600", *options],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=900)
+        [
+            sys.executable,
+            str(REPO / "benchmarks" / "room.py"),
+            "--data",
+            str(MINI),
+            "--json-out",
+            str(figures),
+            "--timeout",
+            "600",
+            *options,
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     return done, (json.loads(figures.read_text()) if figures.is_file() else {})
 
 
@@ -51,14 +69,19 @@ def test_two_learners_run_notebook_02_at_once_and_the_table_has_their_figures(pr
     done, figures = run_room(tmp_path, "--learners", "2", "--preset", "smoke")
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     number = r"\d[\d,]*(?:\.\d)?"
-    row = (rf"^\| 2 \| {number} / {number} \| {number} \| {number} \| {number} / {number} "
-           rf"\| {number} \| {number} / {number} \| {number} \| {number} \| 0 of 2 \|$")
+    row = (
+        rf"^\| 2 \| {number} / {number} \| {number} \| {number} \| {number} / {number} "
+        rf"\| {number} \| {number} / {number} \| {number} \| {number} \| 0 of 2 \|$"
+    )
     assert re.search(row, done.stdout, re.MULTILINE), done.stdout
 
     room = figures["rooms"][0]
     assert [learner["name"] for learner in room["rows"]] == ["learner1", "learner2"]
-    notebook_cells = sum(1 for cell in nbformat.read(next(REPO.glob("notebooks/02_*.ipynb")), 4).cells
-                         if cell.cell_type == "code" and cell.source.strip())
+    notebook_cells = sum(
+        1
+        for cell in nbformat.read(next(REPO.glob("notebooks/02_*.ipynb")), 4).cells
+        if cell.cell_type == "code" and cell.source.strip()
+    )
     for learner in room["rows"]:
         assert learner["error"] is None
         assert learner["cells"] == notebook_cells
@@ -72,14 +95,18 @@ def test_two_learners_run_notebook_02_at_once_and_the_table_has_their_figures(pr
 
 
 def test_a_learner_whose_notebook_raises_is_counted_as_a_failure(proxy, tmp_path):
-    notebook = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell("print('first cell runs')"),
-        nbformat.v4.new_code_cell("raise ValueError('broken on purpose')"),
-        nbformat.v4.new_code_cell("print('never reached')")])
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell("print('first cell runs')"),
+            nbformat.v4.new_code_cell("raise ValueError('broken on purpose')"),
+            nbformat.v4.new_code_cell("print('never reached')"),
+        ]
+    )
     path = tmp_path / "02_broken.ipynb"
     nbformat.write(notebook, path)
-    done, figures = run_room(tmp_path, "--learners", "1", "--preset", "smoke",
-                             "--notebook", str(path))
+    done, figures = run_room(
+        tmp_path, "--learners", "1", "--preset", "smoke", "--notebook", str(path)
+    )
     assert done.returncode == 1, done.stdout[-3000:] + done.stderr[-3000:]
     assert re.search(r"^\| 1 \| - / - .* \| 1 of 1 \|$", done.stdout, re.MULTILINE), done.stdout
     assert "learner1: LearnerFailed: a cell raised ValueError: broken on purpose" in done.stdout

@@ -1,19 +1,21 @@
-"""textrnn_lessons.text: one rule for splitting text into words, in Python and in TensorFlow."""
+"""textrnn_lessons.data.text: one rule for splitting text into words, in Python and in TensorFlow."""
+
 from __future__ import annotations
 
 import pytest
 
-from textrnn_lessons.text import PUNCTUATION, WORD, tensorflow_tokens, tokenize, words
+from textrnn_lessons.data.text import PUNCTUATION, WORD, tensorflow_tokens, tokenize, words
 
 from .conftest import MINI
 
 
 @pytest.fixture(scope="module")
 def mini_texts():
-    from textrnn_lessons.data import read_ag_news_csv
+    from textrnn_lessons.data.reading import read_ag_news_csv
 
-    return [text for name in ("train.csv", "test.csv")
-            for text in read_ag_news_csv(MINI / name).texts]
+    return [
+        text for name in ("train.csv", "test.csv") for text in read_ag_news_csv(MINI / name).texts
+    ]
 
 
 def test_python_and_tensorflow_split_every_mini_article_alike(mini_texts):
@@ -21,20 +23,27 @@ def test_python_and_tensorflow_split_every_mini_article_alike(mini_texts):
     same tokens for each of the 7,600 articles of the mini split."""
     assert len(mini_texts) == 7_600
     tensorflow = tensorflow_tokens(mini_texts).to_list()
-    differ = [(text, tokenize(text), [t.decode() for t in tokens])
-              for text, tokens in zip(mini_texts, tensorflow)
-              if tokenize(text) != [t.decode() for t in tokens]]
+    differ = [
+        (text, tokenize(text), [t.decode() for t in tokens])
+        for text, tokens in zip(mini_texts, tensorflow)
+        if tokenize(text) != [t.decode() for t in tokens]
+    ]
     assert differ == [], f"{len(differ)} articles split differently, first: {differ[:1]}"
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Oil-price rally: U.S. stocks (Reuters) rise", ["oil", "price", "rally", "u", "s",
-                                                     "stocks", "reuters", "rise"]),
-    ("AT&amp;T's #39;new#39; plan", ["at", "amp", "t's", "39", "new", "39", "plan"]),
-    ("tabs\tand\nnew   lines", ["tabs", "and", "new", "lines"]),
-    ("!!! ... ???", []),
-    ("", []),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Oil-price rally: U.S. stocks (Reuters) rise",
+            ["oil", "price", "rally", "u", "s", "stocks", "reuters", "rise"],
+        ),
+        ("AT&amp;T's #39;new#39; plan", ["at", "amp", "t's", "39", "new", "39", "plan"]),
+        ("tabs\tand\nnew   lines", ["tabs", "and", "new", "lines"]),
+        ("!!! ... ???", []),
+        ("", []),
+    ],
+)
 def test_punctuation_becomes_a_space_as_in_the_tutorials_tokenizer(text, expected):
     assert tokenize(text) == expected
     assert [t.decode() for t in tensorflow_tokens([text]).to_list()[0]] == expected

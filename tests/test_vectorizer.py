@@ -1,16 +1,24 @@
-"""textrnn_lessons.vectorizer: texts to padded token indexes, fitted on the training texts.
+"""textrnn_lessons.data.vectorizer: texts to padded token indexes, fitted on the training texts.
 
-The one-pass vocabulary's agreement with Keras's `adapt` is in tests/test_speedups.py.
+The one-pass vocabulary's agreement with Keras's `adapt` is in tests/test_speed.py.
 """
+
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from textrnn_lessons.text import tokenize
-from textrnn_lessons.vectorizer import (PAD_INDEX, UNKNOWN_INDEX, build_vectorizer, padding_first,
-                                        vectorize, vectorize_splits, vocabulary_size,
-                                        worked_example)
+from textrnn_lessons.data.text import tokenize
+from textrnn_lessons.data.vectorizer import (
+    PAD_INDEX,
+    UNKNOWN_INDEX,
+    build_vectorizer,
+    padding_first,
+    vectorize,
+    vectorize_splits,
+    vocabulary_size,
+    worked_example,
+)
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +66,10 @@ def test_worked_example_marks_unknown_words(vectorizer):
 def test_splits_come_back_as_train_validation_and_test(smoke_data, vectorizer):
     train, validation, test = vectorize_splits(vectorizer, smoke_data, 25)
     assert [len(a) for a in (train, validation, test)] == [
-        len(smoke_data.train), len(smoke_data.validation), len(smoke_data.test)]
+        len(smoke_data.train),
+        len(smoke_data.validation),
+        len(smoke_data.test),
+    ]
     assert train.shape[1] == validation.shape[1] == test.shape[1] == 25
     np.testing.assert_array_equal(test, np.asarray(vectorizer(smoke_data.test.texts))[:, :25])
     first = vectorize_splits(vectorizer, smoke_data, 25, padding="pre")
@@ -67,10 +78,14 @@ def test_splits_come_back_as_train_validation_and_test(smoke_data, vectorizer):
 
 
 def test_padding_first_moves_the_zeros_before_the_words():
-    ids = np.array([[5, 6, 7, 0, 0], [4, 0, 0, 0, 0], [1, 2, 3, 4, 5], [0, 0, 0, 0, 0],
-                    [9, 1, 9, 8, 0]], dtype="int32")
-    np.testing.assert_array_equal(padding_first(ids), [
-        [0, 0, 5, 6, 7], [0, 0, 0, 0, 4], [1, 2, 3, 4, 5], [0, 0, 0, 0, 0], [0, 9, 1, 9, 8]])
+    ids = np.array(
+        [[5, 6, 7, 0, 0], [4, 0, 0, 0, 0], [1, 2, 3, 4, 5], [0, 0, 0, 0, 0], [9, 1, 9, 8, 0]],
+        dtype="int32",
+    )
+    np.testing.assert_array_equal(
+        padding_first(ids),
+        [[0, 0, 5, 6, 7], [0, 0, 0, 0, 4], [1, 2, 3, 4, 5], [0, 0, 0, 0, 0], [0, 9, 1, 9, 8]],
+    )
     assert padding_first(ids).dtype == ids.dtype
     np.testing.assert_array_equal(ids[0], [5, 6, 7, 0, 0])  # a copy; the input is untouched
 
@@ -90,8 +105,7 @@ def test_remembered_indexes_are_copies_and_only_for_the_same_texts(smoke_data):
 
 
 @pytest.mark.parametrize("fast", [True, False])
-def test_a_saved_model_holding_the_vectorizer_loads_and_splits_the_same(smoke_data, tmp_path,
-                                                                        fast):
+def test_a_saved_model_holding_the_vectorizer_loads_and_splits_the_same(smoke_data, tmp_path, fast):
     import keras
     import tensorflow as tf
 
@@ -99,8 +113,9 @@ def test_a_saved_model_holding_the_vectorizer_loads_and_splits_the_same(smoke_da
     model = keras.Sequential([keras.Input(shape=(1,), dtype="string"), vectorizer])
     model.save(tmp_path / "model.keras")
     loaded = keras.models.load_model(tmp_path / "model.keras").layers[0]
-    texts = tf.constant(["Oil-price rally: U.S. stocks (Reuters) rise",
-                         *smoke_data.test.texts[:20]])
+    texts = tf.constant(
+        ["Oil-price rally: U.S. stocks (Reuters) rise", *smoke_data.test.texts[:20]]
+    )
     assert loaded.get_vocabulary() == vectorizer.get_vocabulary()
     np.testing.assert_array_equal(np.asarray(loaded(texts)), np.asarray(vectorizer(texts)))
 

@@ -1,5 +1,6 @@
 """The approach panel, its training runner and the comparison view, driven in Python on the
 mini data (smoke preset: 720 training articles, 6 batches of 128 per epoch)."""
+
 from __future__ import annotations
 
 import html
@@ -8,14 +9,14 @@ import threading
 
 import pytest
 
-from textrnn_lessons import data as data_module
-from textrnn_lessons.config import PRESETS, get_preset
-from textrnn_lessons.models import get_approach
-from textrnn_lessons.results import read_runs
-from textrnn_lessons.widgets import ApproachPanel, ComparisonView
-from textrnn_lessons.widgets.controls import parse_units, preset_option
-from textrnn_lessons.widgets.runner import TrainingRun
-from textrnn_lessons.workbench import Workbench
+from textrnn_lessons.data import reading as data_module
+from textrnn_lessons.models.approaches import get_approach
+from textrnn_lessons.results.log import read_runs
+from textrnn_lessons.settings import PRESETS, get_preset
+from textrnn_lessons.training.trainer import Trainer
+from textrnn_lessons.ui import ApproachPanel, ComparisonView
+from textrnn_lessons.ui.controls import parse_units, preset_option
+from textrnn_lessons.ui.training_thread import TrainingRun
 
 from .conftest import MINI
 
@@ -55,8 +56,9 @@ def outputs_of(output_widget):
 def messages_of(panel) -> list[str]:
     """Every message the panel shows from now on, as plain text, in order."""
     said = []
-    panel.message.observe(lambda change: said.append(re.sub("<[^>]+>", "", change["new"])),
-                          names="value")
+    panel.message.observe(
+        lambda change: said.append(re.sub("<[^>]+>", "", change["new"])), names="value"
+    )
     return said
 
 
@@ -74,21 +76,34 @@ def stop_part_way(panel, epoch: int, batch: int):
 
 # --- controls ---------------------------------------------------------------------------------
 
+
 def test_panel_preselects_an_approach_and_displays_as_a_widget(make_panel):
     panel = make_panel(4)
     assert panel.approach.value == 4
     assert (panel.layers.value, panel.units.value, panel.bidirectional.value) == (
-        3, "50, 60, 75", False)
+        3,
+        "50, 60, 75",
+        False,
+    )
     assert panel.current_approach().number == 4
     assert (panel.epochs.value, panel.batch_size.value) == (1, 128)  # the smoke preset's
     assert "Ready: Approach 4" in panel.message.value
     bundle = panel._repr_mimebundle_()
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == panel.widget.model_id
-    for name in ("textrnn-train", "textrnn-stop", "textrnn-message", "textrnn-live-plot",
-                 "textrnn-test-accuracy"):
-        assert name in (panel.train_button._dom_classes + panel.stop_button._dom_classes
-                        + panel.message._dom_classes + panel.plot_output._dom_classes
-                        + panel.test_accuracy._dom_classes)
+    for name in (
+        "textrnn-train",
+        "textrnn-stop",
+        "textrnn-message",
+        "textrnn-live-plot",
+        "textrnn-test-accuracy",
+    ):
+        assert name in (
+            panel.train_button._dom_classes
+            + panel.stop_button._dom_classes
+            + panel.message._dom_classes
+            + panel.plot_output._dom_classes
+            + panel.test_accuracy._dom_classes
+        )
 
 
 def test_the_approach_can_be_given_as_text_or_a_record_and_a_bad_one_gets_a_sentence(make_panel):
@@ -99,8 +114,9 @@ def test_the_approach_can_be_given_as_text_or_a_record_and_a_bad_one_gets_a_sent
     assert panel.approach.value == "custom" and panel.units.value == "20"
     assert make_panel(get_approach(5).with_changes()).approach.value == 5  # the same design
     for bad, shown in ((1.0, "got 1.0 (a float)"), ("x", "got 'x' (a str)"), (6, "got 6")):
-        with pytest.raises(ValueError, match=re.escape(f"numbered with the whole numbers 1 to 5; "
-                                                       f"{shown}")):
+        with pytest.raises(
+            ValueError, match=re.escape(f"numbered with the whole numbers 1 to 5; {shown}")
+        ):
             ApproachPanel(bad, preset="smoke", data_dir=MINI)
 
 
@@ -130,20 +146,28 @@ def test_preset_sets_its_epochs_and_batch_size(make_panel):
     panel = make_panel(1)
     panel.preset.value = "workshop"
     assert (panel.epochs.value, panel.batch_size.value) == (3, 256)
-    assert panel.settings() == {"epochs": 3, "batch_size": 256, "optimizer": "rmsprop",
-                                "learning_rate": 0.001}
+    assert panel.settings() == {
+        "epochs": 3,
+        "batch_size": 256,
+        "optimizer": "rmsprop",
+        "learning_rate": 0.001,
+    }
 
 
-@pytest.mark.parametrize("layers, units, expected", [
-    (3, "50, 60", "You chose 3 RNN layer(s) but gave units for 2"),
-    (1, "fifty", "must be whole numbers separated by commas"),
-    (1, "²", "must be whole numbers separated by commas, like 50, 60, 75; got '²'"),
-    (1, "5.0", "must be whole numbers separated by commas"),
-    (2, "50, 2000", "each RNN layer needs 1 to 1024 units"),
-    (1, "0", "each RNN layer needs 1 to 1024 units"),
-])
-def test_impossible_designs_are_refused_with_a_message(make_panel, private_results_log,
-                                                       layers, units, expected):
+@pytest.mark.parametrize(
+    "layers, units, expected",
+    [
+        (3, "50, 60", "You chose 3 RNN layer(s) but gave units for 2"),
+        (1, "fifty", "must be whole numbers separated by commas"),
+        (1, "²", "must be whole numbers separated by commas, like 50, 60, 75; got '²'"),
+        (1, "5.0", "must be whole numbers separated by commas"),
+        (2, "50, 2000", "each RNN layer needs 1 to 1024 units"),
+        (1, "0", "each RNN layer needs 1 to 1024 units"),
+    ],
+)
+def test_impossible_designs_are_refused_with_a_message(
+    make_panel, private_results_log, layers, units, expected
+):
     panel = make_panel("custom")
     panel.layers.value = layers
     panel.units.value = units
@@ -174,7 +198,8 @@ def test_controls_only_offer_valid_values(make_panel):
     panel.max_tokens.value = 10_000  # sliders clamp to their range
     assert panel.max_tokens.value == 500
     assert [label for label, _ in panel.preset.options] == [
-        preset_option(preset) for preset in PRESETS.values()]
+        preset_option(preset) for preset in PRESETS.values()
+    ]
     assert preset_option(get_preset("workshop")) == "workshop: 12,000 articles, 3 epochs"
 
 
@@ -196,16 +221,25 @@ def test_every_dropdown_option_shows_whole(make_panel):
 
     font = FontProperties(family="DejaVu Sans")
     panel = make_panel(1)
-    for dropdown in (panel.approach, panel.preset, panel.cell, panel.optimizer,
-                     panel.learning_rate, panel.batch_size):
-        room = (_em(dropdown.layout.width, 300) - _em(dropdown.style.description_width, 80) - 3)
+    for dropdown in (
+        panel.approach,
+        panel.preset,
+        panel.cell,
+        panel.optimizer,
+        panel.learning_rate,
+        panel.batch_size,
+    ):
+        room = _em(dropdown.layout.width, 300) - _em(dropdown.style.description_width, 80) - 3
         for label in dropdown._options_labels:
             width = TextPath((0, 0), label, size=1, prop=font).get_extents().width
-            assert width <= room, (f"{dropdown.description}: {label!r} needs {width:.1f} em, "
-                                   f"the box shows {room:.1f} em")
+            assert width <= room, (
+                f"{dropdown.description}: {label!r} needs {width:.1f} em, "
+                f"the box shows {room:.1f} em"
+            )
 
 
 # --- the runner, without widgets ----------------------------------------------------------------
+
 
 class Recorder:
     """A runner's listener that writes down what it hears; it can press Stop part-way."""
@@ -244,14 +278,17 @@ class Recorder:
 
 @pytest.fixture(scope="module")
 def bench():
-    return Workbench(MINI)
+    return Trainer(MINI)
 
 
 def run_with(bench, recorder, epochs):
     run = TrainingRun(bench, recorder)
     recorder.run = run
-    run.start(SMALL, "smoke", {"epochs": epochs, "batch_size": 128, "optimizer": "rmsprop",
-                               "learning_rate": 0.001})
+    run.start(
+        SMALL,
+        "smoke",
+        {"epochs": epochs, "batch_size": 128, "optimizer": "rmsprop", "learning_rate": 0.001},
+    )
     assert run.wait(RUN_TIMEOUT) and not run.running
     return run
 
@@ -259,27 +296,49 @@ def run_with(bench, recorder, epochs):
 def test_the_runner_reports_each_stage_in_order(bench, private_results_log):
     recorder = Recorder()
     run = run_with(bench, recorder, epochs=2)
-    assert recorder.kinds() == ["status", "status", "status", "progress", "epoch", "progress",
-                                "epoch", "evaluating", "finished"]
+    assert recorder.kinds() == [
+        "status",
+        "status",
+        "status",
+        "progress",
+        "epoch",
+        "progress",
+        "epoch",
+        "evaluating",
+        "finished",
+    ]
     statuses = [text for kind, text in recorder.events if kind == "status"]
     assert statuses[0].startswith("Loading AG News for preset smoke")
     assert statuses[2].startswith(f"Training {SMALL.label} on ")
     progress = [value for kind, value in recorder.events if kind == "progress"]
     assert progress == [(e, 2, b, 6) for e in range(2) for b in range(6)]
     assert [value for kind, value in recorder.events if kind == "epoch"] == [
-        (1, SMALL.label), (2, SMALL.label)]
+        (1, SMALL.label),
+        (2, SMALL.label),
+    ]
     result, path, problem = recorder.events[-1][1]
     assert (path, problem) == (private_results_log, None) and result is run.result
     assert result.record["epochs"] == 2 and read_runs(private_results_log) == [result.record]
     assert {key: len(values) for key, values in run.history.items()} == {
-        "loss": 2, "accuracy": 2, "val_loss": 2, "val_accuracy": 2}
+        "loss": 2,
+        "accuracy": 2,
+        "val_loss": 2,
+        "val_accuracy": 2,
+    }
 
 
 def test_a_stopped_run_reports_only_its_complete_epochs(bench, private_results_log):
     recorder = Recorder(stop_at=(1, 2))  # Stop after the third batch of the second epoch
     run = run_with(bench, recorder, epochs=4)
-    assert recorder.kinds() == ["status", "status", "status", "progress", "epoch", "progress",
-                                "stopped"]
+    assert recorder.kinds() == [
+        "status",
+        "status",
+        "status",
+        "progress",
+        "epoch",
+        "progress",
+        "stopped",
+    ]
     assert "evaluating" not in recorder.kinds()  # a stopped run is tested, but not announced
     result = recorder.events[-1][1]
     assert result.stopped_early and result.record["epochs"] == 1
@@ -289,12 +348,15 @@ def test_a_stopped_run_reports_only_its_complete_epochs(bench, private_results_l
 
 # --- training in the panel ----------------------------------------------------------------------
 
-def test_train_click_shows_live_curves_results_and_logs_the_run(make_panel, private_results_log,
-                                                                monkeypatch):
+
+def test_train_click_shows_live_curves_results_and_logs_the_run(
+    make_panel, private_results_log, monkeypatch
+):
     loads = []
     real_load = data_module.load_ag_news
-    monkeypatch.setattr(data_module, "load_ag_news",
-                        lambda *a, **k: loads.append(a) or real_load(*a, **k))
+    monkeypatch.setattr(
+        data_module, "load_ag_news", lambda *a, **k: loads.append(a) or real_load(*a, **k)
+    )
     panel = make_panel(1)
     view = ComparisonView(panel)
     assert "No runs logged yet" in view.message.value
@@ -350,13 +412,19 @@ def test_custom_design_longer_than_the_default_sequence_trains(make_panel, priva
 
 
 def test_stop_part_way_shows_complete_epochs_and_a_log_failure_is_not_a_training_failure(
-        make_panel, private_results_log, monkeypatch, tmp_path):
-    from textrnn_lessons.widgets import view as view_module
+    make_panel, private_results_log, monkeypatch, tmp_path
+):
+    from textrnn_lessons.ui import view as view_module
 
     plotted = []
     real_plot = view_module.plot_history
-    monkeypatch.setattr(view_module, "plot_history", lambda history, **kwargs: plotted.append(
-        len(history["loss"])) or real_plot(history, **kwargs))
+    monkeypatch.setattr(
+        view_module,
+        "plot_history",
+        lambda history, **kwargs: (
+            plotted.append(len(history["loss"])) or real_plot(history, **kwargs)
+        ),
+    )
     panel = make_panel(1)
     panel.epochs.value = 30  # far longer than the test lets it run
     stop_part_way(panel, epoch=1, batch=2)
@@ -384,8 +452,10 @@ def test_stop_part_way_shows_complete_epochs_and_a_log_failure_is_not_a_training
     panel.train_button.click()
     assert panel.wait(RUN_TIMEOUT)
     assert panel.state == "finished" and "Training failed" not in panel.message.value
-    assert "and tested (scores below), but the run could not be added to the results log" \
+    assert (
+        "and tested (scores below), but the run could not be added to the results log"
         in panel.message.value
+    )
     assert str(tmp_path / "a-file") in panel.message.value  # the sentence names the file
     assert panel.last_error is not None and panel.last_result is not None
     assert "Test accuracy" in panel.test_accuracy.value
@@ -422,8 +492,9 @@ def test_a_problem_during_the_run_is_shown_in_the_panel(make_panel, tmp_path, pr
 
 # --- comparison view --------------------------------------------------------------------------
 
+
 def test_comparison_view_reads_the_log_and_filters_by_preset(private_results_log, trained_smoke):
-    from textrnn_lessons.results import append_run
+    from textrnn_lessons.results.log import append_run
 
     workshop = dict(trained_smoke.record, preset="workshop", test_accuracy=0.8)
     for record in (trained_smoke.record, workshop):

@@ -4,28 +4,38 @@ TensorFlow is imported inside the commands that need it, so `--help` is instant.
 failure ends in one `error: ...` sentence and a non-zero exit (2 for bad input or settings);
 `--debug` shows the traceback instead.
 """
+
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
 
-from .config import PRESETS, PROTOCOLS, get_preset
+from .settings import PRESETS, PROTOCOLS, get_preset
 
 
 def _add_preset(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--preset", choices=sorted(PRESETS),
-                        help="data and training size (default: $TEXTRNN_LESSONS_PRESET or workshop)")
-    parser.add_argument("--data", metavar="DIR",
-                        help="folder with train.csv and test.csv (default: $TEXTRNN_LESSONS_DATA "
-                             "or the downloaded canonical files)")
+    parser.add_argument(
+        "--preset",
+        choices=sorted(PRESETS),
+        help="data and training size (default: $TEXTRNN_LESSONS_PRESET or workshop)",
+    )
+    parser.add_argument(
+        "--data",
+        metavar="DIR",
+        help="folder with train.csv and test.csv (default: $TEXTRNN_LESSONS_DATA "
+        "or the downloaded canonical files)",
+    )
 
 
 def _add_protocol(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--protocol", choices=PROTOCOLS,
-                        help="clean (default: vocabulary from training text, validation held out "
-                             "of the training articles) or tutorial (the tutorial's leaky way: "
-                             "vocabulary from training and test text, the test set as validation)")
+    parser.add_argument(
+        "--protocol",
+        choices=PROTOCOLS,
+        help="clean (default: vocabulary from training text, validation held out "
+        "of the training articles) or tutorial (the tutorial's leaky way: "
+        "vocabulary from training and test text, the test set as validation)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,42 +43,71 @@ def build_parser() -> argparse.ArgumentParser:
         prog="textrnn-lessons",
         description="Recurrent neural networks for text classification on AG News: the lessons' tools.",
     )
-    parser.add_argument("--debug", action="store_true",
-                        help="on an error, show the full traceback instead of one sentence")
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="on an error, show the full traceback instead of one sentence",
+    )
     # --debug is accepted after the command too; SUPPRESS keeps a sub-command from resetting it.
     debug = argparse.ArgumentParser(add_help=False)
-    debug.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
-                       help="on an error, show the full traceback instead of one sentence")
+    debug.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="on an error, show the full traceback instead of one sentence",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    download = commands.add_parser("download", parents=[debug], help="fetch and verify the AG News files")
-    download.add_argument("--to", metavar="DIR",
-                          help="folder to fill, e.g. a USB stick (default: the per-user cache)")
+    download = commands.add_parser(
+        "download", parents=[debug], help="fetch and verify the AG News files"
+    )
+    download.add_argument(
+        "--to", metavar="DIR", help="folder to fill, e.g. a USB stick (default: the per-user cache)"
+    )
 
-    check = commands.add_parser("check", parents=[debug], help="pre-flight: versions, data, a tiny training run")
+    check = commands.add_parser(
+        "check", parents=[debug], help="pre-flight: versions, data, a tiny training run"
+    )
     _add_preset(check)
 
-    train = commands.add_parser("train", parents=[debug], help="train and evaluate one approach, and log the run")
-    train.add_argument("--approach", type=int, required=True, choices=range(1, 6), metavar="N",
-                       help="approach number, 1 to 5")
+    train = commands.add_parser(
+        "train", parents=[debug], help="train and evaluate one approach, and log the run"
+    )
+    train.add_argument(
+        "--approach",
+        type=int,
+        required=True,
+        choices=range(1, 6),
+        metavar="N",
+        help="approach number, 1 to 5",
+    )
     _add_preset(train)
     _add_protocol(train)
 
-    reproduce = commands.add_parser("reproduce", parents=[debug], help="all five approaches -> table, plots, report")
+    reproduce = commands.add_parser(
+        "reproduce", parents=[debug], help="all five approaches -> table, plots, report"
+    )
     _add_preset(reproduce)
     _add_protocol(reproduce)
-    reproduce.add_argument("--out", metavar="DIR", default="reports/reproduce",
-                           help="output folder (default: reports/reproduce)")
+    reproduce.add_argument(
+        "--out",
+        metavar="DIR",
+        default="reports/reproduce",
+        help="output folder (default: reports/reproduce)",
+    )
     return parser
 
 
 def cmd_download(args) -> int:
-    from .download import MD5_ENV, REGISTRY, download_ag_news, is_canonical
+    from .data.download import MD5_ENV, REGISTRY, download_ag_news, is_canonical
 
     folder = download_ag_news(args.to)
     for name in REGISTRY:
-        kind = ("the canonical AG News file (published MD5 verified)" if is_canonical(folder / name)
-                else f"verified against the MD5 in ${MD5_ENV}: not the canonical file")
+        kind = (
+            "the canonical AG News file (published MD5 verified)"
+            if is_canonical(folder / name)
+            else f"verified against the MD5 in ${MD5_ENV}: not the canonical file"
+        )
         print(f"{folder / name}: {kind}")
     if args.to:
         print(f"Use them with: export TEXTRNN_LESSONS_DATA={Path(folder).resolve()}")
@@ -76,16 +115,16 @@ def cmd_download(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from .checks import run_checks
+    from .teaching.preflight import run_checks
 
     return 0 if run_checks(get_preset(args.preset), args.data) else 1
 
 
 def cmd_train(args) -> int:
-    from .data import load_ag_news
-    from .models import get_approach
-    from .workbench import run_approach
-    from .results import ResultsLogError, append_run, check_writable
+    from .data.reading import load_ag_news
+    from .models.approaches import get_approach
+    from .results.log import ResultsLogError, append_run, check_writable
+    from .training.trainer import run_approach
 
     data = load_ag_news(args.preset, args.data, args.protocol)
     approach = get_approach(args.approach)
@@ -96,20 +135,25 @@ def cmd_train(args) -> int:
     try:
         append_run(result.record, log)
     except ResultsLogError as error:
-        print(f"error: training succeeded (test accuracy {100 * result.evaluation.accuracy:.2f} %, "
-              f"above), but the run was not logged. {error}", file=sys.stderr)
+        print(
+            f"error: training succeeded (test accuracy {100 * result.evaluation.accuracy:.2f} %, "
+            f"above), but the run was not logged. {error}",
+            file=sys.stderr,
+        )
         return 1
     print(f"Trained in {result.history.train_seconds:.1f} s; run logged in {log}")
     return 0
 
 
 def cmd_reproduce(args) -> int:
-    from .reproduce import check_out_folder, reproduce
-    from .results import check_writable
+    from .results.log import check_writable
+    from .results.reproduce import check_out_folder, reproduce
 
     if not args.out.strip():
-        raise ValueError("--out is empty (''): give a folder for the report, such as "
-                         "`--out reports/reproduce` (the default).")
+        raise ValueError(
+            "--out is empty (''): give a folder for the report, such as "
+            "`--out reports/reproduce` (the default)."
+        )
     out = check_out_folder(Path(args.out))  # before hours of training, not after
     check_writable()
     report = reproduce(get_preset(args.preset), args.data, out, args.protocol)
@@ -117,8 +161,12 @@ def cmd_reproduce(args) -> int:
     return 0
 
 
-COMMANDS = {"download": cmd_download, "check": cmd_check, "train": cmd_train,
-            "reproduce": cmd_reproduce}
+COMMANDS = {
+    "download": cmd_download,
+    "check": cmd_check,
+    "train": cmd_train,
+    "reproduce": cmd_reproduce,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -130,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print("error: interrupted; a run that had not finished was not logged.", file=sys.stderr)
         return 130
-    except Exception as error:  # noqa: BLE001 - a user sees a sentence, --debug the traceback
+    except Exception as error:
         if args.debug:
             raise
         sentence, status = describe_error(error)
@@ -140,16 +188,20 @@ def main(argv: list[str] | None = None) -> int:
 
 def describe_error(error: Exception) -> tuple[str, int]:
     """The sentence and exit status for an error: 2 for bad input or settings, 1 otherwise."""
-    from .download import DataError
+    from .data.download import DataError
 
     if isinstance(error, (DataError, ValueError)):
         return str(error), 2
     if isinstance(error, OSError):
         where = f" ({error.filename})" if error.filename else ""
-        return (f"{error.strerror or error}{where}. Check that the file or folder exists and "
-                "that you may read and write it; run again with --debug for details."), 1
-    return (f"unexpected {type(error).__name__}: {error}. This is probably a bug in "
-            "textrnn-lessons: run the command again with --debug and report what it shows."), 1
+        return (
+            f"{error.strerror or error}{where}. Check that the file or folder exists and "
+            "that you may read and write it; run again with --debug for details."
+        ), 1
+    return (
+        f"unexpected {type(error).__name__}: {error}. This is probably a bug in "
+        "textrnn-lessons: run the command again with --debug and report what it shows."
+    ), 1
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ screenshot, the browser console and the server log in test-artifacts/e2e/.
 TEXTRNN_E2E_DISABLE_LABEXTENSIONS=@jupyter-widgets/jupyterlab-manager runs the suite with the
 widget front end switched off, to see what the tests report when widgets cannot render.
 """
+
 from __future__ import annotations
 
 import os
@@ -24,9 +25,16 @@ from .servers import jupyter_home, new_token, root_flag, start_server
 CHROMIUM = Path(os.environ.get("TEXTRNN_E2E_CHROMIUM", "/usr/bin/chromium"))
 # Verified on these machines: without the networking flags Chromium keeps dialling Google's
 # hosts, which the closed network refuses; a fresh profile avoids first-run dialogs.
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run",
-                  "--disable-quic", "--disable-dev-shm-usage"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-dev-shm-usage",
+]
 ARTIFACTS = REPO / "test-artifacts" / "e2e"
 APP = "apps/approach_explorer.ipynb"
 VOILA_CONFIG = "voila.json"  # keeps the app's page offline (see apps/approach_explorer.ipynb)
@@ -51,8 +59,9 @@ def pytest_runtest_makereport(item, call):
     report = outcome.get_result()
     # a fixture that fails in setup leaves the page it depends on out of item.funcargs
     page = OPEN_PAGES[-1] if OPEN_PAGES else None
-    wanted = report.failed or (report.when == "call"
-                               and os.environ.get("TEXTRNN_E2E_SCREENSHOTS") == "always")
+    wanted = report.failed or (
+        report.when == "call" and os.environ.get("TEXTRNN_E2E_SCREENSHOTS") == "always"
+    )
     if page is not None and report.when in ("setup", "call") and wanted:
         keep_artifacts(item, page)
 
@@ -64,7 +73,7 @@ def keep_artifacts(item, page) -> None:
     console = getattr(page, "console_lines", [])
     try:
         page.screenshot(path=f"{stem}.png", full_page=True)
-    except Exception as error:  # noqa: BLE001 - keep what we can, never mask the failure
+    except Exception as error:
         console.append(f"[screenshot failed] {error}")
     Path(f"{stem}.console.txt").write_text("\n".join(console))
     for fixture, server in RUNNING_SERVERS.items():
@@ -104,10 +113,16 @@ def _open_page(browser):
     page = context.new_page()
     OPEN_PAGES.append(page)
     page.console_lines = []
-    page.on("console", lambda message: page.console_lines.append(f"[{message.type}] {message.text}"))
+    page.on(
+        "console", lambda message: page.console_lines.append(f"[{message.type}] {message.text}")
+    )
     page.on("pageerror", lambda error: page.console_lines.append(f"[pageerror] {error}"))
-    page.on("requestfailed", lambda request: page.console_lines.append(
-        f"[requestfailed] {request.url} {request.failure}"))
+    page.on(
+        "requestfailed",
+        lambda request: page.console_lines.append(
+            f"[requestfailed] {request.url} {request.failure}"
+        ),
+    )
     return page
 
 
@@ -136,13 +151,17 @@ def module_page(browser):
 def lesson_root(tmp_path_factory) -> Path:
     """A throwaway copy of notebooks/ and apps/: what the servers serve and Run All may save into."""
     if not (MINI / "train.csv").is_file():
-        pytest.fail(f"The offline AG News split is missing from {MINI}; "
-                    "see 'Run the tests' in README.md.")
+        pytest.fail(
+            f"The offline AG News split is missing from {MINI}; see 'Run the tests' in README.md."
+        )
     root = tmp_path_factory.mktemp("lessons")
     for folder in ("notebooks", "apps"):
         if (REPO / folder).is_dir():
-            shutil.copytree(REPO / folder, root / folder,
-                            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+            shutil.copytree(
+                REPO / folder,
+                root / folder,
+                ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"),
+            )
     # Voilà reads its configuration from the folder it starts in, as when run from the repository
     if (REPO / VOILA_CONFIG).is_file():
         shutil.copyfile(REPO / VOILA_CONFIG, root / VOILA_CONFIG)
@@ -153,28 +172,47 @@ def server_env(home: Path, disabled=()) -> dict[str, str]:
     """The environment for a server and its kernels: smoke preset, mini split, private log."""
     # What the test process set for itself stays out: the root conftest's MPLBACKEND=Agg (for
     # nbval) would keep every figure out of the browser, and a learner has no PYTEST_* variables.
-    env = {key: value for key, value in os.environ.items()
-           if key != "MPLBACKEND" and not key.startswith("PYTEST_")}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key != "MPLBACKEND" and not key.startswith("PYTEST_")
+    }
     env.update(jupyter_home(home, disabled))
-    env.update({
-        "TEXTRNN_LESSONS_PRESET": "smoke",
-        "TEXTRNN_LESSONS_DATA": str(MINI),
-        "TEXTRNN_LESSONS_RESULTS": str(home / "results.jsonl"),
-        "TF_CPP_MIN_LOG_LEVEL": "2",
-        "PYTHONUNBUFFERED": "1",
-    })
+    env.update(
+        {
+            "TEXTRNN_LESSONS_PRESET": "smoke",
+            "TEXTRNN_LESSONS_DATA": str(MINI),
+            "TEXTRNN_LESSONS_RESULTS": str(home / "results.jsonl"),
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     return env
 
 
 def start_lab(root: Path, home: Path, disabled=(), name: str = "jupyterlab"):
     """JupyterLab on a free port of 127.0.0.1 with a random token, serving `root`."""
     home.mkdir(parents=True, exist_ok=True)
-    args = ["jupyterlab", "--no-browser", "--ip=127.0.0.1", "--port={port}",
-            "--IdentityProvider.token={token}", "--ServerApp.terminals_enabled=False",
-            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-            f"--ServerApp.root_dir={root}", *root_flag()]
-    return start_server(name, args, root, server_env(home, disabled), home / "server.log",
-                        ready_path="api/status", token=new_token())
+    args = [
+        "jupyterlab",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        "--port={port}",
+        "--IdentityProvider.token={token}",
+        "--ServerApp.terminals_enabled=False",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        f"--ServerApp.root_dir={root}",
+        *root_flag(),
+    ]
+    return start_server(
+        name,
+        args,
+        root,
+        server_env(home, disabled),
+        home / "server.log",
+        ready_path="api/status",
+        token=new_token(),
+    )
 
 
 def _running(fixture: str, server):
@@ -216,8 +254,12 @@ def broken_widgets_lab(lesson_root, tmp_path_factory):
     """A second JupyterLab with the widget front end switched off, as if jupyterlab_widgets were missing."""
     from .servers import WIDGETS_LABEXTENSION
 
-    server = start_lab(lesson_root, tmp_path_factory.mktemp("broken-lab-home"), (WIDGETS_LABEXTENSION,),
-                       name="jupyterlab-without-widgets")
+    server = start_lab(
+        lesson_root,
+        tmp_path_factory.mktemp("broken-lab-home"),
+        (WIDGETS_LABEXTENSION,),
+        name="jupyterlab-without-widgets",
+    )
     yield from _running("broken_widgets_lab", server)
 
 
@@ -230,11 +272,25 @@ def voila_server(lesson_root, tmp_path_factory):
     if not (lesson_root / APP).is_file():
         pytest.fail(f"{APP} is missing from the repository.")
     home = tmp_path_factory.mktemp("voila-home")
-    args = ["voila", APP, "--no-browser", "--Voila.ip=127.0.0.1", "--port={port}",
-            "--token={token}", "--VoilaConfiguration.show_tracebacks=True"]
+    args = [
+        "voila",
+        APP,
+        "--no-browser",
+        "--Voila.ip=127.0.0.1",
+        "--port={port}",
+        "--token={token}",
+        "--VoilaConfiguration.show_tracebacks=True",
+    ]
     # any answer on a static path means Voilà listens (requesting "/" would run the notebook)
-    server = start_server("voila", args, lesson_root, server_env(home, _disabled_from_env()),
-                          home / "server.log", ready_path="voila/static/", token=new_token())
+    server = start_server(
+        "voila",
+        args,
+        lesson_root,
+        server_env(home, _disabled_from_env()),
+        home / "server.log",
+        ready_path="voila/static/",
+        token=new_token(),
+    )
     yield from _running("voila_server", server)
 
 
@@ -243,19 +299,25 @@ def scratch_notebook(lesson_root) -> str:
     """A tiny notebook with one ipywidgets button, for checking the browser plumbing itself."""
     import nbformat
 
-    source = ("import ipywidgets as widgets\n"
-              "said = widgets.Output()\n"
-              "button = widgets.Button(description='Say hello')\n"
-              "button.add_class('scratch-button')\n"
-              "def say_hello(_):\n"
-              "    with said:\n"
-              "        print('hello from the kernel')\n"
-              "button.on_click(say_hello)\n"
-              "widgets.VBox([button, said])")
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Scratch"),
-                                               nbformat.v4.new_code_cell(source)])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                       "language": "python"}
+    source = (
+        "import ipywidgets as widgets\n"
+        "said = widgets.Output()\n"
+        "button = widgets.Button(description='Say hello')\n"
+        "button.add_class('scratch-button')\n"
+        "def say_hello(_):\n"
+        "    with said:\n"
+        "        print('hello from the kernel')\n"
+        "button.on_click(say_hello)\n"
+        "widgets.VBox([button, said])"
+    )
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_markdown_cell("# Scratch"), nbformat.v4.new_code_cell(source)]
+    )
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     path = lesson_root / "scratch" / "widget_button.ipynb"
     path.parent.mkdir(exist_ok=True)
     nbformat.write(notebook, path)

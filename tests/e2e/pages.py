@@ -2,6 +2,7 @@
 
 Failures raise AssertionError with a sentence that says what the learner would have seen.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -17,26 +18,38 @@ SECOND = 1_000  # Playwright counts milliseconds
 #: What JupyterLab or Voilà shows instead of a widget when the widget front end is missing or
 #: broken, and whether that is final (a renderer never changes its mind) or may still resolve.
 WIDGET_FALLBACKS = (
-    (re.compile(r"^\s*\w+\((children|description|value|layout|style|outputs)=|^\s*\w+\(\)\s*$", re.M),
-     "the widget's plain-text stand-in (such as 'VBox(children=...)')", True),
-    (re.compile(r"Error displaying widget|model not found|Failed to load model class", re.I),
-     "an 'Error displaying widget' message", True),
-    (re.compile(r"Loading widget", re.I), "'Loading widget...', which never turned into the widget",
-     False),
+    (
+        re.compile(
+            r"^\s*\w+\((children|description|value|layout|style|outputs)=|^\s*\w+\(\)\s*$", re.M
+        ),
+        "the widget's plain-text stand-in (such as 'VBox(children=...)')",
+        True,
+    ),
+    (
+        re.compile(r"Error displaying widget|model not found|Failed to load model class", re.I),
+        "an 'Error displaying widget' message",
+        True,
+    ),
+    (
+        re.compile(r"Loading widget", re.I),
+        "'Loading widget...', which never turned into the widget",
+        False,
+    ),
 )
 #: ipywidgets draws this box (with "Click to show javascript error.") when a view cannot be made.
 ERROR_BOX = ".jupyter-widgets-error-widget"
-FRONTEND_HINT = ("The kernel made the widget but the browser's widget front end did not draw it; "
-                 "check that jupyterlab_widgets is installed and enabled (`jupyter labextension "
-                 "list` should show @jupyter-widgets/jupyterlab-manager enabled OK) and matches "
-                 "ipywidgets. The browser console is saved with the screenshot.")
+FRONTEND_HINT = (
+    "The kernel made the widget but the browser's widget front end did not draw it; "
+    "check that jupyterlab_widgets is installed and enabled (`jupyter labextension "
+    "list` should show @jupyter-widgets/jupyterlab-manager enabled OK) and matches "
+    "ipywidgets. The browser console is saved with the screenshot."
+)
 
 
 def widget_frontend_problem(scope: Locator, final_only: bool = False) -> str | None:
     """If `scope` shows ipywidgets' error box or a widget's fallback text, say which."""
     try:
-        if scope.locator(ERROR_BOX).count() or scope.evaluate(
-                f"el => el.matches('{ERROR_BOX}')"):
+        if scope.locator(ERROR_BOX).count() or scope.evaluate(f"el => el.matches('{ERROR_BOX}')"):
             return "ipywidgets' error box ('Click to show javascript error.')"
         # outputs only (not the code that made them), read whether painted or not
         text = "\n".join(scope.locator(".jp-OutputArea-output").all_text_contents())
@@ -45,13 +58,18 @@ def widget_frontend_problem(scope: Locator, final_only: bool = False) -> str | N
     for pattern, description, final in WIDGET_FALLBACKS:
         match = pattern.search(text)
         if match and (final or not final_only):
-            line = text[match.start():].strip().splitlines()[0][:120]
+            line = text[match.start() :].strip().splitlines()[0][:120]
             return f"{description}: {line!r}"
     return None
 
 
-def wait_for_widget(page: Page, selector: str, scope: Locator | None = None,
-                    timeout: float = 120, what: str = "the widget") -> Locator:
+def wait_for_widget(
+    page: Page,
+    selector: str,
+    scope: Locator | None = None,
+    timeout: float = 120,
+    what: str = "the widget",
+) -> Locator:
     """Wait for a rendered ipywidget; fail saying so when the widget front end is at fault.
 
     A final fallback (plain-text stand-in, error box) fails at once rather than at the timeout.
@@ -68,21 +86,30 @@ def wait_for_widget(page: Page, selector: str, scope: Locator | None = None,
             if final or time.monotonic() > deadline:
                 problem = final or widget_frontend_problem(scope)
                 if problem:
-                    raise AssertionError(f"{what} ({selector}) never rendered: the page shows "
-                                         f"{problem}. {FRONTEND_HINT}" + first_browser_error(page)) from None
-                raise AssertionError(f"{what} ({selector}) did not appear within {timeout:.0f} s "
-                                     "(no widget fallback text either: see the screenshot).") from None
+                    raise AssertionError(
+                        f"{what} ({selector}) never rendered: the page shows "
+                        f"{problem}. {FRONTEND_HINT}" + first_browser_error(page)
+                    ) from None
+                raise AssertionError(
+                    f"{what} ({selector}) did not appear within {timeout:.0f} s "
+                    "(no widget fallback text either: see the screenshot)."
+                ) from None
     problem = widget_frontend_problem(widget)
     if problem:
-        raise AssertionError(f"{what} ({selector}) is broken: it shows {problem}. {FRONTEND_HINT}"
-                             + first_browser_error(page))
+        raise AssertionError(
+            f"{what} ({selector}) is broken: it shows {problem}. {FRONTEND_HINT}"
+            + first_browser_error(page)
+        )
     return widget
 
 
 def first_browser_error(page: Page) -> str:
     """The first JavaScript error the page logged (recorded by the `page` fixtures), if any."""
-    errors = [line for line in getattr(page, "console_lines", [])
-              if line.startswith(("[error] Error", "[pageerror]"))]
+    errors = [
+        line
+        for line in getattr(page, "console_lines", [])
+        if line.startswith(("[error] Error", "[pageerror]"))
+    ]
     return f" First browser error: {errors[0][:300]}" if errors else ""
 
 
@@ -109,7 +136,10 @@ class LabNotebook:
             """() => {
                 const bar = document.querySelector('#jp-main-statusbar');
                 return bar && /\\| Idle/.test(bar.innerText) && !/No Kernel/.test(bar.innerText);
-            }""", timeout=timeout * SECOND, polling=250)
+            }""",
+            timeout=timeout * SECOND,
+            polling=250,
+        )
 
     def menu(self, top: str, command: str) -> None:
         """Click a menu bar entry (as named on screen), then the item that runs `command`."""
@@ -129,7 +159,11 @@ class LabNotebook:
                 const indicator = panel.querySelector('.jp-Notebook-ExecutionIndicator');
                 return prompts.every(p => !p.textContent.includes('*'))
                     && (!indicator || indicator.dataset.status === 'idle');
-            }""", arg=self.panel.element_handle(), timeout=timeout * SECOND, polling=500)
+            }""",
+            arg=self.panel.element_handle(),
+            timeout=timeout * SECOND,
+            polling=500,
+        )
 
     def save(self) -> None:
         """File > Save, then wait until the tab no longer shows unsaved changes."""
@@ -152,8 +186,10 @@ class LabNotebook:
         editor = self.page.locator(".jp-InputArea-editor", has_text=fragment)
         cell = self.code_cells().filter(has=editor).first
         if cell.count() == 0:
-            raise AssertionError(f"{self.path} has no code cell containing {fragment!r}; "
-                                 "the test and the notebook disagree.")
+            raise AssertionError(
+                f"{self.path} has no code cell containing {fragment!r}; "
+                "the test and the notebook disagree."
+            )
         cell.scroll_into_view_if_needed()
         return cell
 
@@ -165,7 +201,9 @@ class LabNotebook:
         """Save, then fail naming the first cell that raised or never ran; returns the notebook."""
         self.save()
         notebook = self.saved_json()
-        code = [(n, cell) for n, cell in enumerate(notebook["cells"], 1) if cell["cell_type"] == "code"]
+        code = [
+            (n, cell) for n, cell in enumerate(notebook["cells"], 1) if cell["cell_type"] == "code"
+        ]
         for number, cell in code:
             source = "".join(cell["source"]).strip()
             first = source.splitlines()[0][:80] if source else "(empty)"
@@ -173,7 +211,8 @@ class LabNotebook:
                 if output["output_type"] == "error":
                     raise AssertionError(
                         f"{self.path}: cell {number} ({first!r}) raised {output['ename']}: "
-                        f"{output['evalue']}")
+                        f"{output['evalue']}"
+                    )
             if source and cell.get("execution_count") is None:
                 raise AssertionError(f"{self.path}: cell {number} ({first!r}) never ran.")
         return notebook
@@ -226,8 +265,13 @@ class PanelDriver:
             self._checked = True
             try:
                 wait_for_widget(self.page, ".textrnn-panel", self.scope, what="The approach panel")
-                wait_for_widget(self.page, "button.textrnn-train", self.root, timeout=30,
-                                what="The approach panel's Train button")
+                wait_for_widget(
+                    self.page,
+                    "button.textrnn-train",
+                    self.root,
+                    timeout=30,
+                    what="The approach panel's Train button",
+                )
             except AssertionError as error:
                 self._problem = str(error)
         if self._problem:
@@ -237,13 +281,16 @@ class PanelDriver:
     def wait_state(self, state: str, timeout: float = 240) -> None:
         """Wait for the panel's state class (textrnn-state-<state>); say what it shows instead."""
         try:
-            expect(self.root).to_have_class(re.compile(rf"\btextrnn-state-{state}\b"),
-                                            timeout=timeout * SECOND)
+            expect(self.root).to_have_class(
+                re.compile(rf"\btextrnn-state-{state}\b"), timeout=timeout * SECOND
+            )
         except AssertionError:
             classes = self.root.get_attribute("class") or ""
             now = re.findall(r"textrnn-state-(\w+)", classes)
-            raise AssertionError(f"The panel did not reach state {state!r} within {timeout:.0f} s; "
-                                 f"it is {now or 'unknown'} and says: {self.message_text()!r}") from None
+            raise AssertionError(
+                f"The panel did not reach state {state!r} within {timeout:.0f} s; "
+                f"it is {now or 'unknown'} and says: {self.message_text()!r}"
+            ) from None
 
     def message_text(self) -> str:
         return (self.message.text_content(timeout=10 * SECOND) or "").strip()
@@ -270,13 +317,24 @@ class PanelDriver:
 
 # --- the panel stories, shared by the JupyterLab and the Voilà tests --------------------------
 
+
 def check_controls_render(panel: PanelDriver) -> None:
     """Every control is drawn, Train is enabled and Stop is not, and the panel says it is ready."""
     panel.rendered()
-    for css in (".textrnn-approach select", ".textrnn-preset select", ".textrnn-max-tokens",
-                ".textrnn-embed-len", ".textrnn-layers", ".textrnn-units input",
-                ".textrnn-bidirectional input", ".textrnn-cell select", ".textrnn-optimizer select",
-                ".textrnn-learning-rate select", ".textrnn-epochs", ".textrnn-batch-size select"):
+    for css in (
+        ".textrnn-approach select",
+        ".textrnn-preset select",
+        ".textrnn-max-tokens",
+        ".textrnn-embed-len",
+        ".textrnn-layers",
+        ".textrnn-units input",
+        ".textrnn-bidirectional input",
+        ".textrnn-cell select",
+        ".textrnn-optimizer select",
+        ".textrnn-learning-rate select",
+        ".textrnn-epochs",
+        ".textrnn-batch-size select",
+    ):
         control = panel.root.locator(css).first
         assert control.is_visible(), f"The panel's control {css} is not visible."
     expect(panel.train_button).to_be_enabled()
@@ -291,15 +349,17 @@ def check_invalid_design_is_refused(panel: PanelDriver) -> None:
     panel.wait_state("refused", timeout=30)
     text = panel.message_text()
     assert "Cannot train this design" in text and "1 RNN layer" in text, (
-        f"The panel's message does not explain the invalid design: {text!r}")
+        f"The panel's message does not explain the invalid design: {text!r}"
+    )
     expect(panel.train_button).to_be_disabled()
     panel.set_text(".textrnn-units", "50")
     panel.wait_state("idle", timeout=30)
     expect(panel.train_button).to_be_enabled()
 
 
-def check_train_shows_curves_and_accuracy(panel: PanelDriver, screen: str,
-                                          timeout: float = 300) -> str:
+def check_train_shows_curves_and_accuracy(
+    panel: PanelDriver, screen: str, timeout: float = 300
+) -> str:
     """Train: the live curves appear, then the test accuracy, the confusion matrix and the
     per-topic report in a fixed-width font; `screen` names the screenshot. Returns the
     accuracy sentence."""
@@ -311,14 +371,18 @@ def check_train_shows_curves_and_accuracy(panel: PanelDriver, screen: str,
     assert_image_shown(panel.live_plot, "The live training curves")
     sentence = (panel.accuracy.text_content() or "").strip()
     assert re.search(r"Test accuracy: \d+\.\d\d %", sentence), (
-        f"No test accuracy after training; the panel shows {sentence!r}")
+        f"No test accuracy after training; the panel shows {sentence!r}"
+    )
     result = panel.root.locator(".textrnn-result")
     assert_image_shown(result, "The confusion matrix after training")
     report = result.locator("pre", has_text="precision").first
     font = report.evaluate("el => getComputedStyle(el).fontFamily")
-    assert "mono" in font.lower(), f"The per-topic report is set in {font!r}, not a fixed-width font."
+    assert "mono" in font.lower(), (
+        f"The per-topic report is set in {font!r}, not a fixed-width font."
+    )
     assert "scores are below" in panel.message_text(), (
-        f"The panel's message does not say where the scores are: {panel.message_text()!r}")
+        f"The panel's message does not say where the scores are: {panel.message_text()!r}"
+    )
     look_at(panel.root, screen, "The panel after Train")
     return sentence
 
@@ -334,12 +398,15 @@ def check_stop_leaves_panel_usable(panel: PanelDriver, screen: str) -> None:
     panel.train_button.click()
     panel.wait_state("running", timeout=30)
     expect(panel.stop_button).to_be_enabled()
-    expect(panel.root.locator(".textrnn-progress-label")).to_contain_text("batch", timeout=120 * SECOND)
+    expect(panel.root.locator(".textrnn-progress-label")).to_contain_text(
+        "batch", timeout=120 * SECOND
+    )
     panel.stop_button.click()
     panel.wait_state("stopped", timeout=120)
     said = panel.message_text()
     assert re.search(r"Stopped by you (after \d+ complete epochs?|during the first epoch)", said), (
-        f"After Stop the panel does not say how many complete epochs ran: {said!r}")
+        f"After Stop the panel does not say how many complete epochs ran: {said!r}"
+    )
     assert "below" in said, f"After Stop the panel does not say where the scores are: {said!r}"
     expect(panel.train_button).to_be_enabled()
     expect(panel.stop_button).to_be_disabled()

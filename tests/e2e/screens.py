@@ -5,6 +5,7 @@ the tests cannot judge whether a plot reads well) and fails, listing every probl
 view shows cut text (a dropdown option or a label wider than its box), NaN in a table, a test
 marker (NBVAL), widgets drawn over each other, or an image that did not load or was squeezed.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -83,7 +84,7 @@ def look_at(view: Locator, name: str, what: str, min_image_width: int = 200) -> 
     problems = view.evaluate(_PROBLEMS_JS, min_image_width)
     path = SCREENS / f"{name}.png"
     _whole_screenshot(view, path)
-    assert not problems, (f"{what} looks unfinished ({path.name}):\n- " + "\n- ".join(problems))
+    assert not problems, f"{what} looks unfinished ({path.name}):\n- " + "\n- ".join(problems)
     return path
 
 
@@ -104,7 +105,8 @@ def _whole_screenshot(view: Locator, path: Path) -> None:
     page = view.page
     window = page.viewport_size
     height = view.evaluate(
-        "el => Math.ceil(Math.max(el.getBoundingClientRect().height, el.scrollHeight))")
+        "el => Math.ceil(Math.max(el.getBoundingClientRect().height, el.scrollHeight))"
+    )
     if height + 150 > window["height"]:
         page.set_viewport_size({"width": window["width"], "height": height + 300})
         page.wait_for_timeout(500)  # let the page lay itself out again
@@ -126,9 +128,14 @@ def assert_stayed_local(page: Page, what: str) -> None:
     """No request left this computer: each one went to 127.0.0.1 (or was data in the page),
     or the browser refused to send it under the page's Content-Security-Policy."""
     assert page.requests, f"{what}: no requests were recorded; call track_requests first."
-    outside = [url for url in page.requests
-               if urlparse(url).scheme in ("http", "https", "ws", "wss")
-               and urlparse(url).hostname not in LOCAL_HOSTS]
+    outside = [
+        url
+        for url in page.requests
+        if urlparse(url).scheme in ("http", "https", "ws", "wss")
+        and urlparse(url).hostname not in LOCAL_HOSTS
+    ]
     sent = [url for url in outside if "csp" not in (page.refused.get(url) or "").lower()]
-    assert not sent, (f"{what} tried to fetch from outside this computer, which fails offline "
-                      f"and can stall the page on a closed network: {', '.join(sent)}")
+    assert not sent, (
+        f"{what} tried to fetch from outside this computer, which fails offline "
+        f"and can stall the page on a closed network: {', '.join(sent)}"
+    )

@@ -3,6 +3,7 @@
 Each server runs in its own process group with a private Jupyter configuration, so a test
 run never reads or writes the user's settings, and stopping it also stops its kernels.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,8 +15,8 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
-from typing import IO
 from pathlib import Path
+from typing import IO
 
 import requests
 
@@ -37,13 +38,16 @@ def jupyter_home(folder: Path, disabled_labextensions=()) -> dict[str, str]:
     `disabled_labextensions` are switched off the way `jupyter labextension disable` does
     (labconfig/page_config.json), which is how a test shows a broken widget front end.
     """
-    folders = {name: folder / name for name in ("config", "data", "runtime", "settings", "workspaces")}
+    folders = {
+        name: folder / name for name in ("config", "data", "runtime", "settings", "workspaces")
+    }
     for path in folders.values():
         path.mkdir(parents=True, exist_ok=True)
-    disabled = {name: True for name in (*QUIET_LAB_PLUGINS, *disabled_labextensions)}
+    disabled = dict.fromkeys((*QUIET_LAB_PLUGINS, *disabled_labextensions), True)
     (folders["config"] / "labconfig").mkdir(exist_ok=True)
     (folders["config"] / "labconfig" / "page_config.json").write_text(
-        json.dumps({"disabledExtensions": disabled}, indent=1))
+        json.dumps({"disabledExtensions": disabled}, indent=1)
+    )
     return {
         "JUPYTER_CONFIG_DIR": str(folders["config"]),
         "JUPYTER_DATA_DIR": str(folders["data"]),
@@ -84,8 +88,9 @@ class Server:
     def api(self, method: str, path: str, **kwargs):
         """Call the server's REST API with the token (used to clean up kernels between tests)."""
         headers = {"Authorization": f"token {self.token}"} if self.token else {}
-        response = requests.request(method, f"{self.base_url}/{path.lstrip('/')}", headers=headers,
-                                    timeout=30, **kwargs)
+        response = requests.request(
+            method, f"{self.base_url}/{path.lstrip('/')}", headers=headers, timeout=30, **kwargs
+        )
         response.raise_for_status()
         return response.json() if response.content else None
 
@@ -110,26 +115,43 @@ class Server:
         self.log.close()
 
 
-def start_server(name: str, args: list[str], root: Path, env: dict[str, str], log_path: Path,
-                 ready_path: str, token: str = "", timeout: float = 180) -> Server:
+def start_server(
+    name: str,
+    args: list[str],
+    root: Path,
+    env: dict[str, str],
+    log_path: Path,
+    ready_path: str,
+    token: str = "",
+    timeout: float = 180,
+) -> Server:
     """Run `python -m <args>` in `root` and wait until it answers HTTP on `ready_path`.
 
     Any answer below 500 counts: it means the server is listening and serving requests.
     """
     port = free_port()
     command = [sys.executable, "-m", *[arg.format(port=port, token=token) for arg in args]]
-    log = open(log_path, "w")  # noqa: SIM115 - the server writes to it until stop()
+    log = open(log_path, "w")
     log.write("$ " + " ".join(command) + "\n\n")
     log.flush()
-    process = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
-                               stdin=subprocess.DEVNULL, start_new_session=True)
+    process = subprocess.Popen(
+        command,
+        cwd=root,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     server = Server(name, f"http://127.0.0.1:{port}", token, process, log_path, log, root)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             log.close()
-            raise RuntimeError(f"{name} exited with code {process.returncode} before it answered on "
-                               f"port {port}. Its log ({log_path}) ends:\n{server.log_tail()}")
+            raise RuntimeError(
+                f"{name} exited with code {process.returncode} before it answered on "
+                f"port {port}. Its log ({log_path}) ends:\n{server.log_tail()}"
+            )
         try:
             if requests.get(server.url(ready_path), timeout=5).status_code < 500:
                 return server
@@ -137,8 +159,10 @@ def start_server(name: str, args: list[str], root: Path, env: dict[str, str], lo
             pass
         time.sleep(0.5)
     server.stop()
-    raise RuntimeError(f"{name} did not answer on {server.base_url} within {timeout:.0f} s. "
-                       f"Its log ({log_path}) ends:\n{server.log_tail()}")
+    raise RuntimeError(
+        f"{name} did not answer on {server.base_url} within {timeout:.0f} s. "
+        f"Its log ({log_path}) ends:\n{server.log_tail()}"
+    )
 
 
 def new_token() -> str:

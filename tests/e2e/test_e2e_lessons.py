@@ -4,16 +4,22 @@ The approach notebook is run once (module fixture); the tests then read its outp
 approach panel at its end, in order: controls, an invalid design, Train, Stop. Each view is
 photographed into test-artifacts/e2e/screens/lab-*.png and checked for what looks unfinished.
 """
+
 import re
 
 import pytest
 
 pytest.importorskip("playwright")
 
-from .pages import (PanelDriver, ran_notebook,  # noqa: E402
-                    check_controls_render, check_invalid_design_is_refused,
-                    check_stop_leaves_panel_usable, check_train_shows_curves_and_accuracy)
-from .screens import assert_stayed_local, look_at, look_at_image, track_requests  # noqa: E402
+from .pages import (
+    PanelDriver,
+    check_controls_render,
+    check_invalid_design_is_refused,
+    check_stop_leaves_panel_usable,
+    check_train_shows_curves_and_accuracy,
+    ran_notebook,
+)
+from .screens import assert_stayed_local, look_at, look_at_image, track_requests
 
 START_HERE = "notebooks/00_start_here.ipynb"
 APPROACH_1 = "notebooks/02_single_rnn_25_tokens.ipynb"
@@ -25,7 +31,8 @@ def test_start_here_runs_and_shows_its_verdict(lab):
     notebook.assert_ran_cleanly()
     verdict = notebook.output_of("run_checks(").text_content()
     assert "All checks passed: ready for the lessons." in verdict, (
-        f"00_start_here did not show the all-clear; its check cell shows:\n{verdict}")
+        f"00_start_here did not show the all-clear; its check cell shows:\n{verdict}"
+    )
     assert re.search(r"\[ok\] training: approach 1 trained", verdict), verdict
     page = notebook.panel.text_content()
     assert "NBVAL" not in page, "00_start_here shows a test marker."
@@ -50,13 +57,19 @@ def test_approach_notebook_runs_top_to_bottom(approach_notebook):
 
 
 def test_approach_notebook_shows_the_training_curves(approach_notebook):
-    look_at_image(approach_notebook.output_of("plot_history(history"), "lab-02-training-curves",
-                  "02's training curves")
+    look_at_image(
+        approach_notebook.output_of("plot_history(history"),
+        "lab-02-training-curves",
+        "02's training curves",
+    )
 
 
 def test_approach_notebook_shows_the_confusion_matrix(approach_notebook):
-    look_at_image(approach_notebook.output_of("plot_confusion_matrix(evaluation"), "lab-02-confusion-matrix",
-                  "02's confusion matrix")
+    look_at_image(
+        approach_notebook.output_of("plot_confusion_matrix(evaluation"),
+        "lab-02-confusion-matrix",
+        "02's confusion matrix",
+    )
 
 
 def test_approach_notebook_shows_the_lime_explanation(approach_notebook):
@@ -68,8 +81,10 @@ def test_approach_notebook_shows_the_lime_explanation(approach_notebook):
     try:
         bars.first.wait_for(state="visible", timeout=30_000)
     except Exception:
-        raise AssertionError("LIME's view drew no bars: its JavaScript did not run in the output "
-                             f"(the cell shows {view.text_content()[:200]!r}).") from None
+        raise AssertionError(
+            "LIME's view drew no bars: its JavaScript did not run in the output "
+            f"(the cell shows {view.text_content()[:200]!r})."
+        ) from None
     assert bars.count() >= 4, f"LIME's view drew only {bars.count()} bars."
     look_at(view, "lab-02-lime-view", "02's LIME view")
     seeds = approach_notebook.output_of("seed_comparison(explanation, other_seed)")

@@ -6,26 +6,27 @@ on real runs: approach 1 and a design too short to learn (logged), two experimen
 seeds. Each output is photographed into test-artifacts/e2e/screens/lab-07-*.png and checked
 for cut text, NaN, overlapping widgets and missing images.
 """
+
 import re
 
 import pytest
 
 pytest.importorskip("playwright")
 
-from .pages import assert_image_shown, ran_notebook, wait_for_widget  # noqa: E402
-from .screens import look_at, look_at_image  # noqa: E402
+from .pages import assert_image_shown, ran_notebook, wait_for_widget
+from .screens import look_at, look_at_image
 
 NOTEBOOK = "scratch/results_views.ipynb"
 CELLS = (
-    "from textrnn_lessons import (ComparisonView, Workbench, comparison_table, get_approach,\n"
+    "from textrnn_lessons import (ComparisonView, Trainer, comparison_table, get_approach,\n"
     "                             load_ag_news, tutorial_table)\n"
-    "from textrnn_lessons.experiments import Experiments\n"
-    "from textrnn_lessons.lesson import count_tokens\n"
-    "from textrnn_lessons.plots import plot_token_lengths\n"
-    "from textrnn_lessons.summary import key_differences, show_side_by_side, side_by_side\n"
-    "from textrnn_lessons.tables import show_runs, show_tutorial\n"
+    "from textrnn_lessons.results.experiments import Experiments\n"
+    "from textrnn_lessons.teaching.explainers import count_tokens\n"
+    "from textrnn_lessons.evaluation.plots import plot_token_lengths\n"
+    "from textrnn_lessons.results.summary import key_differences, show_side_by_side, side_by_side\n"
+    "from textrnn_lessons.results.tables import show_runs, show_tutorial\n"
     "data = load_ag_news()\n"
-    "bench = Workbench()",
+    "bench = Trainer()",
     "plot_token_lengths(count_tokens(data.train.texts), cutoffs=(25, 50));",
     "for approach in (get_approach(1), get_approach(1).with_changes(max_tokens=2)):\n"
     "    bench.log(bench.run(approach, data))",
@@ -47,8 +48,11 @@ def results_notebook(lab_server, module_page, lesson_root):
     import nbformat
 
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                       "language": "python"}
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     path = lesson_root / NOTEBOOK
     path.parent.mkdir(exist_ok=True)
     nbformat.write(notebook, path)
@@ -61,8 +65,11 @@ def test_the_views_notebook_runs(results_notebook):
 
 
 def test_the_token_length_histogram(results_notebook):
-    look_at_image(results_notebook.output_of("plot_token_lengths("), "lab-01-token-lengths",
-                  "01's token-length histogram")
+    look_at_image(
+        results_notebook.output_of("plot_token_lengths("),
+        "lab-01-token-lengths",
+        "01's token-length histogram",
+    )
 
 
 def test_the_runs_table_has_friendly_headers_and_marks_the_short_design(results_notebook):
@@ -85,14 +92,18 @@ def test_the_side_by_side_tables_show_dashes_for_missing_runs(results_notebook):
     output = results_notebook.output_of("show_side_by_side(results)")
     assert "–" in output.text_content(), "Approaches without a run should show a dash."
     look_at(output, "lab-07-side-by-side", "07's side-by-side table")
-    look_at(results_notebook.output_of("key_differences(results)"), "lab-07-key-differences",
-            "07's key differences")
+    look_at(
+        results_notebook.output_of("key_differences(results)"),
+        "lab-07-key-differences",
+        "07's key differences",
+    )
 
 
 def test_the_comparison_view_in_jupyterlab(results_notebook):
     cell = results_notebook.cell_with_source("ComparisonView()")
-    view = wait_for_widget(results_notebook.page, ".textrnn-comparison", cell,
-                           what="The comparison view")
+    view = wait_for_widget(
+        results_notebook.page, ".textrnn-comparison", cell, what="The comparison view"
+    )
     assert_image_shown(view.locator(".textrnn-comparison-chart"), "The comparison chart")
     look_at(view, "lab-07-comparison-view", "07's comparison view")
 

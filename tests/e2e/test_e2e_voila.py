@@ -5,17 +5,24 @@ would: look, try an impossible design, start and stop a long run, train, design 
 networks (one too short to learn anything), compare. Each view is photographed into
 test-artifacts/e2e/screens/voila-*.png and checked for what looks unfinished.
 """
+
 import pytest
 
 pytest.importorskip("playwright")
 
-from playwright.sync_api import expect  # noqa: E402
+from playwright.sync_api import expect
 
-from .pages import (SECOND, PanelDriver, assert_image_shown,  # noqa: E402
-                    check_controls_render, check_invalid_design_is_refused,
-                    check_stop_leaves_panel_usable, check_train_shows_curves_and_accuracy,
-                    wait_for_widget)
-from .screens import assert_stayed_local, look_at, track_requests  # noqa: E402
+from .pages import (
+    SECOND,
+    PanelDriver,
+    assert_image_shown,
+    check_controls_render,
+    check_invalid_design_is_refused,
+    check_stop_leaves_panel_usable,
+    check_train_shows_curves_and_accuracy,
+    wait_for_widget,
+)
+from .screens import assert_stayed_local, look_at, track_requests
 
 
 @pytest.fixture(scope="module")
@@ -79,14 +86,16 @@ def test_train_shows_curves_accuracy_and_updates_the_comparison(app, panel):
     check_train_shows_curves_and_accuracy(panel, "voila-panel-after-train")
     comparison = app.locator(".textrnn-comparison")
     expect(comparison.locator(".textrnn-comparison-message")).to_contain_text(
-        "1 run,", timeout=60 * SECOND)
+        "1 run,", timeout=60 * SECOND
+    )
     expect(comparison.locator(".textrnn-comparison-table table")).to_contain_text("Approach 1")
 
 
 def test_custom_and_too_short_designs_are_trained_and_marked_in_the_comparison(app, panel):
     panel.set_slider(".textrnn-max-tokens", 60)
     expect(panel.root.locator(".textrnn-approach select")).to_have_value(
-        "Custom design", timeout=10 * SECOND)
+        "Custom design", timeout=10 * SECOND
+    )
     panel.train_button.click()
     panel.wait_state("finished", timeout=300)
     panel.set_slider(".textrnn-max-tokens", 1)
@@ -96,7 +105,8 @@ def test_custom_and_too_short_designs_are_trained_and_marked_in_the_comparison(a
     panel.wait_state("finished", timeout=300)
     comparison = app.locator(".textrnn-comparison")
     expect(comparison.locator(".textrnn-comparison-message")).to_contain_text(
-        "3 runs", timeout=60 * SECOND)
+        "3 runs", timeout=60 * SECOND
+    )
     table = comparison.locator(".textrnn-comparison-table table")
     expect(table).to_contain_text("too few tokens")
     expect(table).to_contain_text("60 tokens")

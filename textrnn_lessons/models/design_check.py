@@ -1,0 +1,180 @@
+"""Compare a network you wrote with one of the tutorial's approaches, and say what differs.
+
+Introduced in notebook 03_single_rnn_50_tokens (exercises in 03-06). It looks at what
+`model.summary()` shows: the layer kinds, their output shapes and their parameter counts,
+against the tutorial's own summaries. The embedding's count depends on the vocabulary, so it is
+checked against vocabulary size x embedding length instead of the tutorial's 2,160,090.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .approaches import NUM_CLASSES, Approach, get_approach
+
+
+@dataclass(frozen=True)
+class LayerInfo:
+    """What the summary shows of one layer."""
+
+    kind: str
+    output_shape: tuple
+    params: int
+    units: int | None = None
+    return_sequences: bool | None = None
+    activation: str | None = None
+
+
+def describe_layers(model) -> list[LayerInfo]:
+    """The layers of a built Keras model, as the summary lists them."""
+    infos = []
+    for layer in model.layers:
+        inner = getattr(layer, "forward_layer", None)
+        rnn = inner or (layer if hasattr(layer, "cell") else None)
+        kind = type(layer).__name__
+        if inner is not None:
+            kind = f"Bidirectional({type(inner).__name__})"
+        activation = getattr(getattr(layer, "activation", None), "__name__", None)
+        infos.append(
+            LayerInfo(
+                kind,
+                tuple(layer.output.shape),
+                layer.count_params(),
+                getattr(rnn or layer, "units", None),
+                getattr(rnn, "return_sequences", None),
+                activation,
+            )
+        )
+    return infos
+
+
+def expected_layers(approach: Approach, vocab_size: int) -> list[LayerInfo]:
+    """The layers the tutorial's network for `approach` has, with this vocabulary."""
+    tokens, layers = approach.max_tokens, []
+    layers.append(
+        LayerInfo("Embedding", (None, tokens, approach.embed_len), vocab_size * approach.embed_len)
+    )
+    published = approach.tutorial_layer_params or (None,) * (len(approach.units) + 1)
+    width = 2 if approach.bidirectional else 1
+    for depth, units in enumerate(approach.units, start=1):
+        sequences = depth < len(approach.units)
+        shape = (None, tokens, width * units) if sequences else (None, width * units)
+        kind = f"Bidirectional({approach.cell})" if approach.bidirectional else approach.cell
+        layers.append(LayerInfo(kind, shape, published[depth - 1], units, sequences))
+    layers.append(
+        LayerInfo("Dense", (None, NUM_CLASSES), published[-1], NUM_CLASSES, activation="softmax")
+    )
+    return layers
+
+
+def differences(model, approach: Approach | int, vocab_size: int) -> list[str]:
+    """Sentences saying how `model` differs from the approach; empty when it matches."""
+    approach = get_approach(approach) if isinstance(approach, int) else approach
+    if not model.built:
+        return [
+            "The model is not built yet, so it has no shapes to compare: start the "
+            'Sequential with keras.Input(shape=(max_tokens,), dtype="int32").'
+        ]
+    mine, wanted = describe_layers(model), expected_layers(approach, vocab_size)
+    if [m.kind for m in mine] != [w.kind for w in wanted]:
+        return [
+            f"Your network's layers are {', '.join(m.kind for m in mine)}; "
+            f"{approach.label} has {', '.join(w.kind for w in wanted)}." + _kind_hint(mine, wanted)
+        ]
+    for number, (m, w) in enumerate(zip(mine, wanted), start=1):
+        problems = _layer_differences(number, m, w, approach)
+        if problems:  # the layers above it differ because of it: one fix at a time
+            return problems
+    return []
+
+
+def check_model(model, approach: Approach | int, vocab_size: int):
+    """Say whether `model` is the approach's network, and what to change if not (03-06)."""
+    from ..teaching.exercises import not_yet, right
+
+    if model is Ellipsis or model is None:
+        return not_yet(
+            "replace the ... with your keras.Sequential([...]), then run the cell again."
+        )
+    if not hasattr(model, "layers"):
+        return not_yet(f"check_model needs a Keras model; got {type(model).__name__}.")
+    problems = differences(model, approach, vocab_size)
+    label = (get_approach(approach) if isinstance(approach, int) else approach).label
+    if not problems:
+        return right(
+            f"layer for layer, this is {label}, with the tutorial's output shapes and "
+            "parameter counts."
+        )
+    return not_yet("\n- " + "\n- ".join(problems))
+
+
+def _kind_hint(mine, wanted) -> str:
+    rnn = [w for w in wanted if w.units and w.kind != "Dense"]
+    if len(mine) != len(wanted):
+        return (
+            f" Count the recurrent layers: it has {len(rnn)}, each one a line in the "
+            "Sequential's list."
+        )
+    if [_unwrapped(m.kind) for m in mine] != [_unwrapped(w.kind) for w in wanted]:
+        return f" Each recurrent layer here is a layers.{_unwrapped(rnn[0].kind)}(...)."
+    if any(w.kind.startswith("Bidirectional") for w in wanted):
+        return " Wrap each recurrent layer in layers.Bidirectional(...)."
+    return " Use plain layers.SimpleRNN(...) here, without Bidirectional."
+
+
+def _unwrapped(kind: str) -> str:
+    """'Bidirectional(LSTM)' -> 'LSTM'; any other kind as it is."""
+    return kind[len("Bidirectional(") : -1] if kind.startswith("Bidirectional(") else kind
+
+
+def _layer_differences(number, mine: LayerInfo, wanted: LayerInfo, approach) -> list[str]:
+    where = f"Layer {number} ({mine.kind})"
+    problems = []
+    if mine.output_shape != wanted.output_shape:
+        problems.append(
+            f"{where} outputs {mine.output_shape}; it should output "
+            f"{wanted.output_shape}." + _shape_hint(mine, wanted, approach)
+        )
+    elif wanted.params is not None and mine.params != wanted.params:
+        problems.append(
+            f"{where} has {mine.params:,} parameters; the tutorial's has "
+            f"{wanted.params:,}." + _params_hint(mine, wanted)
+        )
+    if wanted.activation and mine.activation != wanted.activation:
+        problems.append(
+            f"{where} uses the {mine.activation} activation; the last layer needs "
+            'activation="softmax" so that its four outputs are probabilities.'
+        )
+    return problems
+
+
+def _shape_hint(mine: LayerInfo, wanted: LayerInfo, approach) -> str:
+    if mine.kind == "Embedding":
+        if mine.output_shape[1] != wanted.output_shape[1]:
+            return (
+                f" The input decides the number of steps: keras.Input(shape="
+                f'({approach.max_tokens},), dtype="int32").'
+            )
+        return f" Its output_dim is the embedding length, {approach.embed_len}."
+    if mine.return_sequences != wanted.return_sequences:
+        return (
+            " Only the lower layers of a stack pass on every step: give them "
+            "return_sequences=True, and leave it off the last recurrent layer."
+            if wanted.return_sequences
+            else " The last recurrent layer hands only its final state to the Dense layer: "
+            "leave return_sequences off."
+        )
+    if mine.units != wanted.units:
+        return f" Give this layer {wanted.units} units."
+    return ""
+
+
+def _params_hint(mine: LayerInfo, wanted: LayerInfo) -> str:
+    if mine.kind == "Embedding":
+        return (
+            " Its input_dim must be the vocabulary size, vocabulary_size(vectorizer), which "
+            "counts the padding and [UNK] entries."
+        )
+    if mine.kind != "Dense" and mine.params * 2 == wanted.params:
+        return " Two directions hold twice the weights: is this layer bidirectional?"
+    return " Check the units of this layer and of the layer below it."
