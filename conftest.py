@@ -13,3 +13,17 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 # Notebook kernels start in notebooks/, so a relative data folder must be made absolute here.
 if os.environ.get("TEXTRNN_LESSONS_DATA"):
     os.environ["TEXTRNN_LESSONS_DATA"] = os.path.abspath(os.environ["TEXTRNN_LESSONS_DATA"])
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark the slow tiers by where a test lives, so plain `pytest` stays fast (pyproject.toml)."""
+    import pytest
+
+    for item in items:
+        path = str(item.path)
+        if path.endswith(".ipynb"):
+            item.add_marker(pytest.mark.notebooks)
+        elif f"{os.sep}tests{os.sep}e2e{os.sep}" in path:
+            item.add_marker(pytest.mark.browser)
+        elif path.endswith(f"{os.sep}test_room.py"):
+            item.add_marker(pytest.mark.room)

@@ -173,6 +173,7 @@ def test_comparison_table_has_a_row_per_approach_and_a_pooled_row():
     assert "| all (mean of approaches) |" in table and "6 / 6" in table
 
 
+@pytest.mark.slow
 def test_ours_runs_the_lessons_speedups_and_stock_runs_stock_keras(tmp_path):
     """One epoch of approach 1 on the mini split in each child process (about 30 s)."""
     bench = benchmark("pipeline_speed")

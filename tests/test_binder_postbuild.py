@@ -103,6 +103,7 @@ def built(build_env, host, tmp_path_factory):
     return home, env, result
 
 
+@pytest.mark.slow
 def test_postbuild_installs_the_package_into_the_build_environment(built, build_env):
     home, _, result = built
     assert (build_env / "bin" / "textrnn-lessons").is_file()

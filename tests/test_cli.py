@@ -6,6 +6,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from textrnn_lessons.cli import main
 from textrnn_lessons.results.log import read_runs
 
@@ -45,6 +47,7 @@ def test_bad_data_folder_is_a_clear_error_not_a_traceback(tmp_path, capsys):
     assert "has no train.csv or test.csv" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_reproduce_writes_table_plots_and_report(mini_dir, tmp_path):
     out = tmp_path / "report"
     assert main(["reproduce", "--preset", "smoke", "--out", str(out)]) == 0

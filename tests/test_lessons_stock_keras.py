@@ -12,6 +12,8 @@ from nbclient import NotebookClient
 
 from textrnn_lessons.teaching.catalogue import LESSONS
 
+pytestmark = pytest.mark.notebooks
+
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 APPROACH_LESSONS = [
     lesson for lesson in LESSONS if lesson.stem[:2] in {"02", "03", "04", "05", "06"}
