@@ -735,3 +735,123 @@ def test_the_table_covers_every_class_of_issue_16():
         "Predictor",
         "CLI",
     }
+
+
+# ---------------------------------------------------------------- lesson pairs (issue 25)
+# An author edits a lesson's .md and its .ipynb; tools/lessons.py (pre-commit's check, the
+# authors' sync) must never keep one side silently. Each row changes a committed pair.
+
+LESSON = "02_single_rnn_25_tokens"
+
+
+def _edit_text(folder: Path, old: str = "smallest one", new: str = "smalest one") -> None:
+    path = folder / f"{LESSON}.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+def _edit_notebook(folder: Path, change) -> None:
+    import nbformat
+
+    path = folder / f"{LESSON}.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    change(notebook)
+    nbformat.write(notebook, path)
+
+
+def _retitle(notebook) -> None:
+    for cell in notebook.cells:
+        cell.source = cell.source.replace("smallest one", "littlest one")
+
+
+def _both_edited(folder: Path) -> None:
+    _edit_text(folder)
+    _edit_notebook(folder, _retitle)
+
+
+def _another_kernel(notebook) -> None:
+    notebook.metadata["kernelspec"] = {
+        "name": "python2",
+        "display_name": "Python 2",
+        "language": "python",
+    }
+
+
+def _paired_for_jupyterlab(notebook) -> None:
+    notebook.metadata["jupytext"] = {"formats": "ipynb,md:myst"}
+
+
+def _with_outputs(notebook) -> None:
+    code = next(cell for cell in notebook.cells if cell.cell_type == "code")
+    import nbformat
+
+    code.outputs = [nbformat.v4.new_output("stream", name="stdout", text="hello\n")]
+
+
+@dataclass(frozen=True)
+class PairCase:
+    case: str
+    change: Callable[[Path], None]
+    command: str  # "check" or "sync"
+    says: str
+    kind: str = "Lesson pairs"
+
+
+PAIR_CASES = [
+    PairCase(
+        "both sides edited differently: check names both",
+        _both_edited,
+        "check",
+        f"notebooks/{LESSON}.md and notebooks/{LESSON}.ipynb both changed since the last commit",
+    ),
+    PairCase(
+        "both sides edited differently: sync keeps neither silently",
+        _both_edited,
+        "sync",
+        "say which one to keep with --from text or --from notebook",
+    ),
+    PairCase(
+        "only the notebook's kernel changed",
+        lambda folder: _edit_notebook(folder, _another_kernel),
+        "check",
+        "the kernels differ ('python3' and 'python2')",
+    ),
+    PairCase(
+        "the notebook pairs itself for JupyterLab",
+        lambda folder: _edit_notebook(folder, _paired_for_jupyterlab),
+        "check",
+        "carries jupytext settings in its metadata",
+    ),
+    PairCase(
+        "the notebook stores outputs",
+        lambda folder: _edit_notebook(folder, _with_outputs),
+        "check",
+        "stores outputs (cell",
+    ),
+    PairCase(
+        "the notebook was deleted",
+        lambda folder: (folder / f"{LESSON}.ipynb").unlink(),
+        "check",
+        f"notebooks/{LESSON}.ipynb is missing: `python tools/lessons.py sync` writes it again",
+    ),
+    PairCase(
+        "the text file was deleted",
+        lambda folder: (folder / f"{LESSON}.md").unlink(),
+        "check",
+        f"notebooks/{LESSON}.md is missing: `python tools/lessons.py sync` writes it again",
+    ),
+]
+
+
+@pytest.mark.parametrize("row", PAIR_CASES, ids=[row.case for row in PAIR_CASES])
+def test_a_lesson_pair_never_loses_an_edit_silently(row: PairCase, tmp_path):
+    from .test_lesson_pairs import lesson_copy, run_tool
+
+    folder = lesson_copy(tmp_path, LESSON)
+    row.change(folder)
+    before = {path.name: path.read_bytes() for path in folder.iterdir() if path.is_file()}
+    done = run_tool(folder, row.command)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert row.says in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+    after = {path.name: path.read_bytes() for path in folder.iterdir() if path.is_file()}
+    assert after == before, "a refused check or sync must leave both files as they were"

@@ -7,7 +7,6 @@ learners open) by jupytext. These tests read both; nbval runs the notebooks them
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import jupytext
@@ -37,23 +36,6 @@ def paired(stem: str):
     )
 
 
-def out_of_sync(text_nb, stored) -> list[str]:
-    """Where the .ipynb differs from its text file (cell kinds, sources, tags)."""
-
-    def shape(nb):
-        return [(c.cell_type, c.source.strip(), sorted(tags(c))) for c in nb.cells]
-
-    mine, theirs = shape(text_nb), shape(stored)
-    problems = [
-        f"cell {i + 1}: {a[:2]!r} vs {b[:2]!r}"[:200]
-        for i, (a, b) in enumerate(zip(mine, theirs))
-        if a != b
-    ]
-    if len(mine) != len(theirs):
-        problems.append(f"{len(mine)} cells in the text file, {len(theirs)} in the notebook")
-    return problems
-
-
 def stray_outputs(notebook) -> list[str]:
     """Code cells that store outputs or execution counts nbval does not check."""
     problems = []
@@ -80,34 +62,6 @@ def test_the_readme_table_is_the_lesson_list():
         "of `python -c 'from textrnn_lessons.teaching.catalogue import markdown_table; "
         "print(markdown_table())'` into it."
     )
-
-
-@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.stem)
-def test_notebook_and_text_file_are_in_sync(lesson):
-    problems = out_of_sync(*paired(lesson.stem))
-    assert not problems, (
-        f"{lesson.stem}.ipynb and {lesson.stem}.md differ ({'; '.join(problems[:3])}). "
-        f"Run `jupytext --sync notebooks/{lesson.stem}.md`."
-    )
-
-
-def test_a_typo_fixed_in_the_text_file_reaches_the_notebook_with_one_sync(tmp_path):
-    """The workflow an instructor follows: edit the .md in any editor, run jupytext --sync."""
-    from jupytext.cli import jupytext as jupytext_cli
-
-    shutil.copy(NOTEBOOKS / "jupytext.toml", tmp_path)
-    for suffix in (".md", ".ipynb"):
-        shutil.copy(NOTEBOOKS / f"02_single_rnn_25_tokens{suffix}", tmp_path)
-    text = tmp_path / "02_single_rnn_25_tokens.md"
-    text.write_text(
-        text.read_text(encoding="utf-8").replace("smallest one", "smalest one"), encoding="utf-8"
-    )
-    before = out_of_sync(jupytext.read(text), nbformat.read(text.with_suffix(".ipynb"), 4))
-    assert before, "the edit should put the pair out of sync"
-    jupytext_cli(["--sync", str(text)])
-    stored = nbformat.read(text.with_suffix(".ipynb"), 4)
-    assert not out_of_sync(jupytext.read(text), stored)
-    assert "smalest one" in stored.cells[0].source + stored.cells[1].source
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.stem)

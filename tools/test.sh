@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
-# Set up and run every test: helpers (pytest), every notebook end to end (nbval, smoke preset)
-# and the browser tests (JupyterLab and Voila in headless Chromium).
-# Usage: bash tools/test.sh [pytest arguments]
+# Run the tests in the environment tools/setup.sh made (it never rebuilds it).
+#   bash tools/test.sh          the fast tier: the helpers, in about 2 minutes
+#   bash tools/test.sh --all    everything CI runs: the fast tier, every lesson end to end
+#                               (nbval), the browser tests, the room, the website
+# Further arguments go to pytest, e.g. `bash tools/test.sh -k vectorizer` or
+# `bash tools/test.sh --all notebooks/02_single_rnn_25_tokens.ipynb`.
+# The data: $TEXTRNN_LESSONS_DATA, else the offline AG News split in ../shared/ag_news/mini.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python3 -m venv .venv
-.venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e ".[test,e2e]"
-if [ -x .ci/e2e-setup ] || [ -f .ci/e2e-setup ]; then
-  bash .ci/e2e-setup   # Debian's chromium and Playwright for tests/e2e (needs root or sudo)
+
+if [[ ! -x .venv/bin/python ]]; then
+    echo "error: there is no .venv here yet: run \`bash tools/setup.sh\` first." >&2
+    exit 2
 fi
-if [ -f .ci/room-setup ]; then bash .ci/room-setup; fi   # configurable-http-proxy for tests/test_room.py
 export TEXTRNN_LESSONS_DATA="${TEXTRNN_LESSONS_DATA:-../shared/ag_news/mini}"
+if [[ "${1:-}" == "--all" ]]; then
+    shift
+    exec .venv/bin/python -m pytest -m "" "$@"
+fi
 exec .venv/bin/python -m pytest "$@"
