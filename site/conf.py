@@ -20,7 +20,6 @@ import sys
 from pathlib import Path
 
 SITE = Path(__file__).resolve().parent
-REPO = SITE.parent
 sys.path.insert(0, str(SITE / "_ext"))
 
 from textrnn_site.facts import BuildFacts  # noqa: E402
@@ -39,15 +38,30 @@ root_doc = "site/index"
 
 extensions = ["myst_nb", "textrnn_site"]
 
-# Pages: the site's own, the lessons and the two guides. Every other top-level folder is left
-# out so that Sphinx does not walk it (a virtual environment holds tens of thousands of files);
-# the lessons' .ipynb twins are downloads, not pages.
+# Pages: the site's own, the lessons and the two guides; the lessons' .ipynb twins are downloads,
+# not pages. Sphinx still walks every folder it is not told to skip, so the others are named
+# (a virtual environment holds tens of thousands of files). A fixed list, not the folders found:
+# a new folder (test-artifacts/) would otherwise change the configuration and re-read every page.
 include_patterns = ["site/*.md", "notebooks/*.md", "docs/*.md"]
 exclude_patterns = [
-    entry.name
-    for entry in REPO.iterdir()
-    if entry.is_dir() and entry.name not in ("site", "notebooks", "docs")
-] + ["site/_build", "site/README.md", "**/.ipynb_checkpoints"]
+    ".*",
+    "*.egg-info",
+    "apps",
+    "benchmarks",
+    "binder",
+    "build",
+    "dist",
+    "node_modules",
+    "reports",
+    "site/_build",
+    "site/README.md",
+    "speed-results",
+    "test-artifacts",
+    "tests",
+    "textrnn_lessons",
+    "venv",
+    "**/.ipynb_checkpoints",
+]
 templates_path = ["_templates"]
 
 # --- MyST and MyST-NB
@@ -58,7 +72,7 @@ nb_execution_cache_path = str(textrnn_facts.execution_dir / "jupyter_cache")
 nb_execution_timeout = 1800  # seconds per cell: 07's experiments on the full preset are long
 nb_execution_raise_on_error = True  # a failing cell fails the build: no traceback on a page
 nb_execution_show_tb = True
-nb_merge_streams = True
+nb_merge_streams = False  # textrnn_site.outputs joins them without breaking progress bars
 nb_ipywidgets_js = {}  # no require.js or html-manager from a CDN; widgets become a note
 nb_output_stderr = "show"  # what a learner sees in JupyterLab, warnings included
 
@@ -68,6 +82,7 @@ html_static_path = ["_static"]
 html_css_files = ["site.css"]
 html_favicon = "_static/favicon.svg"  # else the browser asks for /favicon.ico, which is missing
 html_copy_source = False
+html_use_index = False  # no API to index: the glossary and the search are the ways in
 html_show_sourcelink = False
 html_additional_pages = {"index": "redirect.html"}  # the site's address opens the landing page
 html_theme_options = {

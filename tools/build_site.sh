@@ -48,5 +48,6 @@ export TEXTRNN_SITE_BUILD_DIR="$build_dir" TEXTRNN_SITE_FRESH="$fresh"
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}" PYDEVD_DISABLE_FILE_VALIDATION=1
 
 started=$(date +%s)
+rm -rf "$build_dir/html"  # no page left over from an older build (a renamed lesson, say)
 "$python" -m sphinx -W --keep-going -b html -c site -d "$build_dir/doctrees" . "$build_dir/html"
 echo "Built $build_dir/html in $(( $(date +%s) - started )) s (preset $preset)."

@@ -145,6 +145,7 @@ def site_html() -> Path:
     }
     env.update({"TEXTRNN_LESSONS_DATA": str(MINI), "PYTHON": sys.executable})
     log = ARTIFACTS / "build.log"
+    before = _lesson_folders_state()
     with open(log, "w") as handle:
         done = subprocess.run(
             ["bash", "tools/build_site.sh", "--preset", "smoke", "--build-dir", str(SMOKE_BUILD)],
@@ -157,7 +158,22 @@ def site_html() -> Path:
     if done.returncode:
         tail = "\n".join(log.read_text().splitlines()[-40:])
         pytest.fail(f"The site did not build (full log in {log}):\n{tail}")
+    assert _lesson_folders_state() == before, (
+        "Building the site changed files in notebooks/ or docs/ (a lesson wrote a file where it "
+        "runs, or the build rewrote a source)."
+    )
     return SMOKE_BUILD / "html"
+
+
+def _lesson_folders_state() -> str:
+    """Git's view of notebooks/ and docs/, untracked files included."""
+    done = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all", "--", "notebooks", "docs"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout if done.returncode == 0 else "(not a git checkout)"
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -38,18 +38,45 @@ def as_terminal_shows(text: str) -> str:
 
 
 class SettleProgressBars(SphinxTransform):
-    """Stream outputs (stdout, stderr) as a terminal would leave them."""
+    """Printed text (stdout, stderr) as a terminal would leave it.
+
+    A cell's printing arrives in many pieces, and a progress bar's pieces end in carriage
+    returns and backspaces instead of newlines. Each run of pieces from the same stream is
+    joined as it came (MyST-NB's own merging would end every piece with a newline, turning each
+    redraw into a line of its own; conf.py turns it off), then settled.
+    """
 
     default_priority = 400
 
     def apply(self, **kwargs):
-        for block in self.document.findall(nodes.literal_block):
-            text = block.astext()
-            if "stream" in block.get("classes", []) and ("\r" in text or "\x08" in text):
-                settled = as_terminal_shows(text)
-                block.children = []
-                block += nodes.Text(settled)
-                block.rawsource = settled
+        for output in list(self.document.findall(nodes.container)):
+            if output.get("nb_element") != "cell_code_output":
+                continue
+            previous = None
+            for block in list(output.children):
+                kind = _stream(block)
+                if kind and previous is not None and _stream(previous) == kind:
+                    _set_text(previous, previous.astext() + block.astext())
+                    output.remove(block)
+                else:
+                    previous = block if kind else None
+            for block in output.children:
+                if _stream(block):
+                    _set_text(block, as_terminal_shows(block.astext()))
+
+
+def _stream(node: nodes.Node) -> str | None:
+    """ "stream" (stdout) or "stderr" for a printed-text block, else None."""
+    if not isinstance(node, nodes.literal_block):
+        return None
+    classes = node.get("classes", [])
+    return next((kind for kind in ("stream", "stderr") if kind in classes), None)
+
+
+def _set_text(block: nodes.literal_block, text: str) -> None:
+    block.children = []
+    block += nodes.Text(text)
+    block.rawsource = text
 
 
 class WidgetNotes(SphinxPostTransform):
@@ -73,8 +100,8 @@ class WidgetNotes(SphinxPostTransform):
         note += nodes.title("", f"Interactive: {name}")
         text = nodes.paragraph()
         text += nodes.Text(
-            f"Here the lesson shows {name}, which trains and plots in a running Python kernel; "
-            "a web page has none, so it is not shown here. To try it, "
+            f"Here the lesson shows {name}, a set of controls that works only with a running "
+            "Python kernel. A web page has none, so it is not shown here. To try it, "
         )
         lesson = lesson_by_docname(self.env.docname)
         if lesson is not None:
