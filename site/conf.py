@@ -72,6 +72,7 @@ nb_execution_cache_path = str(textrnn_facts.execution_dir / "jupyter_cache")
 nb_execution_timeout = 1800  # seconds per cell: 07's experiments on the full preset are long
 nb_execution_raise_on_error = True  # a failing cell fails the build: no traceback on a page
 nb_execution_show_tb = True
+nb_render_markdown_format = "myst"  # Markdown a cell displays (00's table of lessons) has tables
 nb_merge_streams = False  # textrnn_site.outputs joins them without breaking progress bars
 nb_ipywidgets_js = {}  # no require.js or html-manager from a CDN; widgets become a note
 nb_output_stderr = "show"  # what a learner sees in JupyterLab, warnings included

@@ -80,6 +80,9 @@ async (width) => {
       .slice(-3).map(element => short(element.innerText || element.tagName));
     problems.push(`the page is ${wide} px wider than the screen, e.g. at ${culprits.join(', ')}`);
   }
+  for (const paragraph of article.querySelectorAll('p'))
+    if (/\|\s*:?(-{3,}|—|–):?\s*\|/.test(paragraph.innerText))  // Sphinx turns --- into a dash
+      problems.push(`a Markdown table is shown as text: ${short(paragraph.innerText)}`);
   if (/Traceback \(most recent call last\)/.test(article.innerText))
     problems.push('a traceback is on the page');
   if (document.querySelector('script[type="application/vnd.jupyter.widget-view+json"]'))

@@ -85,15 +85,15 @@ class LessonTable(SphinxDirective):
         hours, minutes = divmod(total, 60)
         table = "\n".join(
             [
-                "| | Lesson | What you learn | Teaching + exercises |",
+                "| | Lesson | What you learn | Time |",
                 "| --- | --- | --- | --- |",
                 *rows,
             ]
         )
         summary = (
-            f"All {len(LESSONS)} lessons: about {hours} h {minutes:02d} min of teaching and "
-            "exercises, plus the time the code takes to run (each lesson's opening box says "
-            "how long)."
+            f"Time: minutes of teaching + minutes of exercises. All {len(LESSONS)} lessons take "
+            f"about {hours} h {minutes:02d} min, plus the time the code takes to run (each "
+            "lesson's opening box says how long)."
         )
         return self.parse_text_to_nodes(table + "\n\n" + summary)
 
