@@ -61,28 +61,22 @@ FIT_EPOCHS = 5  # the tutorial's fit: the "whole fit" column is a 5-epoch fit
 OVERSHOOT_LIMIT = 0.5  # seconds: the target for fit's return after its last epoch
 ORIGINAL_ENVIRONMENT = dict(os.environ)
 
-#: The public settings the lessons teach (lesson 02, "Making training faster"), as this
-#: benchmark applies them: `unroll=True` on SimpleRNN layers reading up to `unroll_up_to`
-#: tokens, `compile(steps_per_execution=..., jit_compile=...)`, one TensorFlow thread per
-#: operation set before anything runs, and fit's input ("arrays", or "dataset": a tf.data
-#: pipeline the learner builds, without tf.data's autotuning).
-LESSON_SETTINGS = {
-    "unroll_up_to": 50,
-    "steps_per_execution": 16,
-    "jit_compile": "auto",
-    "intra_op_threads": 1,
-    "inter_op_threads": None,
-    "input": "dataset",
-}
-#: Keras 3's defaults: what a learner gets without the settings.
+#: Keras 3's defaults: what a learner gets without any of the settings below.
 KERAS_DEFAULTS = {
-    "unroll_up_to": 0,
+    "unroll": False,
     "steps_per_execution": 1,
     "jit_compile": "auto",
     "intra_op_threads": None,
-    "inter_op_threads": None,
     "input": "arrays",
 }
+#: The public settings each lesson teaches (lesson 02, "Making training faster"), by approach:
+#: `unroll=True` on its SimpleRNN layers, `compile(steps_per_execution=...)`, one TensorFlow
+#: thread per operation set before anything runs, and fit's input ("dataset": a tf.data
+#: pipeline the learner builds, without tf.data's autotuning; or "arrays"). One short layer
+#: gains from unrolling and from 16 steps per call; stacks do not (benchmarks/README.md).
+ONE_LAYER = {"unroll": True, "steps_per_execution": 16, "intra_op_threads": 1, "input": "dataset"}
+STACKED = {"unroll": False, "steps_per_execution": 1, "intra_op_threads": 1, "input": "dataset"}
+LESSON_SETTINGS = {1: ONE_LAYER, 2: ONE_LAYER, 3: ONE_LAYER, 4: STACKED, 5: STACKED}
 
 
 # --------------------------------------------------------------------------------------------
@@ -218,16 +212,15 @@ def lesson_dataset(x, y, batch_size: int, shuffle: bool):
 
 
 def child_lessons(approach_number: int, data_dir: Path, epochs: int, seed: int, options) -> dict:
-    """A lesson's cells: stock Keras 3 with the settings given (LESSON_SETTINGS by default)."""
+    """A lesson's cells: stock Keras 3 with the settings given ("settings": changes to Keras's
+    defaults), or by default the ones the approach's lesson teaches (LESSON_SETTINGS)."""
     import textrnn_lessons  # noqa: F401  (the lessons import it first)
 
-    settings = {**KERAS_DEFAULTS, **options.get("settings", LESSON_SETTINGS)}
+    settings = {**KERAS_DEFAULTS, **options.get("settings", LESSON_SETTINGS[approach_number])}
     import tensorflow as tf
 
     if settings["intra_op_threads"]:  # before any operation runs, as a lesson cell does it
         tf.config.threading.set_intra_op_parallelism_threads(settings["intra_op_threads"])
-    if settings["inter_op_threads"]:
-        tf.config.threading.set_inter_op_parallelism_threads(settings["inter_op_threads"])
     import keras
 
     from textrnn_lessons.data.reading import load_ag_news
@@ -243,8 +236,7 @@ def child_lessons(approach_number: int, data_dir: Path, epochs: int, seed: int, 
     prep_seconds = time.perf_counter() - started
 
     keras.utils.set_random_seed(seed)
-    unroll = approach.max_tokens <= settings["unroll_up_to"]
-    model = tutorial_network(keras, approach, vocabulary_size(vectorizer), unroll=unroll)
+    model = tutorial_network(keras, approach, vocabulary_size(vectorizer), settings["unroll"])
     model.compile(
         optimizer="rmsprop",
         loss="sparse_categorical_crossentropy",

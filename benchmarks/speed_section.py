@@ -26,7 +26,7 @@ from common import MINI, REPO, machine_line
 
 TARGETS = {"lessons": 1.0, "package": 1.5, "package first epoch": 1.3}
 BARE = f"{bench.LESSONS}:keras-defaults"
-TIMING_VARIANTS = {BARE: {"settings": bench.KERAS_DEFAULTS}}
+TIMING_VARIANTS = {BARE: {"settings": {}}}
 TIMING_SIDES = [bench.TUTORIAL, BARE, bench.LESSONS, bench.PACKAGE]
 ACCURACY_SIDES = {
     bench.TUTORIAL: {},

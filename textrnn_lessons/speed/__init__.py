@@ -19,9 +19,10 @@ benchmarks/README.md (2 cores, 120,000 articles, batch 512).
 3. `RowWiseRMSprop` and `RowWiseKeras2RMSprop` (optimizers.py): only the embedding rows a batch
    used are stepped; the velocity decay of the whole table runs in one XLA pass.
    Test: `test_row_wise_rmsprop_trains_like_keras_rmsprop`.
-4. `make_dataset` (dataset.py): one endless tf.data pipeline gathering whole shuffled batches,
-   without tf.data's autotuning thread, whose race in TensorFlow 2.21 can hold up `fit`'s
-   return by up to 60 s. Tests: `test_dataset_serves_every_row_once_per_epoch`,
+4. `make_dataset` (dataset.py): a tf.data pipeline gathering whole shuffled batches, without
+   tf.data's autotuning thread, whose race in TensorFlow 2.21 can hold up `fit`'s return by
+   up to 60 s. A network of one forward layer also runs up to 16 steps per call into
+   TensorFlow (`steps_per_execution`). Tests: `test_dataset_serves_every_row_once_per_epoch`,
    `test_datasets_run_without_the_autotuning_thread`.
 5. The graph optimiser off while `fit` builds its steps (dataset.py): ready 0.1-0.8 s sooner.
    Test: `test_the_runtime_builds_its_steps_without_the_graph_optimizer`.
@@ -44,8 +45,10 @@ import os
 import warnings
 
 SPEEDUPS_ENV = "TEXTRNN_LESSONS_SPEEDUPS"
-#: Training steps the twin runs per call into TensorFlow (`compile(steps_per_execution=...)`).
-STEPS_PER_EXECUTION = 1
+#: Most training steps the twin of a one-layer, one-directional network runs per call into
+#: TensorFlow (`compile(steps_per_execution=...)`): at most an eighth of an epoch, so that a
+#: Stop and the progress stay prompt. Other networks run one step per call.
+STEPS_PER_EXECUTION = 16
 _ON, _OFF = ("on", "1", "true", "yes"), ("off", "0", "false", "no")
 
 
@@ -106,17 +109,16 @@ def fit(
     problem = unavailable()
     if problem:
         warnings.warn(problem, SpeedRuntimeUnavailable, stacklevel=2)
+    steps = math.ceil(len(x) / batch_size)
     trained = (
         model
         if problem or unsupported(model)
-        else faster_twin(model, steps_per_execution=STEPS_PER_EXECUTION)
+        else faster_twin(model, steps_per_execution=_steps_per_execution(model, steps))
     )
-    steps = math.ceil(len(x) / batch_size)
     pick_chains(trained, steps * epochs)
     with graph_optimizer(enabled=False):
         history = trained.fit(
-            make_dataset(x, y, batch_size, shuffle=True, repeat=True),
-            steps_per_epoch=steps,
+            make_dataset(x, y, batch_size, shuffle=True),
             epochs=epochs,
             validation_data=make_dataset(*validation_data, batch_size, shuffle=False),
             callbacks=callbacks,
@@ -127,3 +129,16 @@ def fit(
     if history.speed_runtime:
         model.set_weights(trained.get_weights())
     return history
+
+
+def _steps_per_execution(model, steps: int) -> int:
+    """Up to STEPS_PER_EXECUTION for a network with one recurrent layer reading forwards,
+    whose short steps lose most to Python between calls; 1 for stacks and bidirectional
+    layers, whose parallel branches ran slower inside Keras's multi-step loop."""
+    import keras
+
+    recurrent = [layer for layer in model.layers if isinstance(layer, keras.layers.RNN)]
+    both_ways = [layer for layer in model.layers if isinstance(layer, keras.layers.Bidirectional)]
+    if len(recurrent) != 1 or both_ways:
+        return 1
+    return max(1, min(STEPS_PER_EXECUTION, steps // 8))
