@@ -372,8 +372,9 @@ def measure(side: str, approach: int, data_dir: Path, epochs: int, seed: int, op
     if source:  # run the package found in that folder (an older or changed copy) instead
         env["PYTHONPATH"] = os.pathsep.join([str(source), env.get("PYTHONPATH", "")])
     command += ["--options", json.dumps(options)]
+    load = os.getloadavg()[0]
     result = run_child(command, env, f"The {side} run of approach {approach}")
-    result.update(side=side, approach=approach, seed=seed, epochs=epochs)
+    result.update(side=side, approach=approach, seed=seed, epochs=epochs, load_average=load)
     return result
 
 

@@ -145,7 +145,13 @@ def accuracy_section(runs: list[dict]) -> str:
 
 
 def section(timing: list[dict], accuracy: list[dict], machine: str) -> str:
+    loads = [r["load_average"] for r in timing + accuracy if "load_average" in r]
     parts = [f"Measured on: {machine}."]
+    if loads:
+        parts[0] += (
+            f" Load average (1 minute) as each run started: median {bench.median(loads):.1f}, "
+            f"{min(loads):.1f} to {max(loads):.1f} (the benchmark itself adds about 1)."
+        )
     if timing:
         data = timing[0].get("data", "")
         parts += [
@@ -178,6 +184,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     parser.add_argument("--quick", action="store_true", help="approaches 1, 3, 5; 1 run; 3 seeds")
     parser.add_argument("--tables-only", action="store_true", help="print from OUT/runs.jsonl")
+    parser.add_argument("--approaches", type=int, nargs="+", help="instead of all (or --quick's)")
+    parser.add_argument("--repeats", type=int, help="timing runs per side (3; --quick 1)")
+    parser.add_argument("--seeds", type=int, help="accuracy seeds (10; --quick 3)")
+    parser.add_argument(
+        "--parts", nargs="+", choices=["timing", "accuracy"], default=["timing", "accuracy"]
+    )
     parser.add_argument("--data", help="a folder with the canonical train.csv/test.csv to time on")
     return parser.parse_args(argv)
 
@@ -185,17 +197,20 @@ def parse_args(argv=None) -> argparse.Namespace:
 def main(argv=None) -> None:
     args = parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    approaches = [1, 3, 5] if args.quick else [1, 2, 3, 4, 5]
+    approaches = args.approaches or ([1, 3, 5] if args.quick else [1, 2, 3, 4, 5])
+    repeats = args.repeats or (1 if args.quick else 3)
+    seeds = args.seeds or (3 if args.quick else 10)
     machine = machine_line()
     print(f"Machine: {machine}", flush=True)
     log = bench.RunLog(args.out / "runs.jsonl")
     options = bench.parse_args(
-        ["--approaches", *map(str, approaches), "--repeats", "1" if args.quick else "3"]
-        + ["--seeds", "3" if args.quick else "10", "--sides", *TIMING_SIDES]
+        ["--approaches", *map(str, approaches), "--repeats", str(repeats), "--seeds", str(seeds)]
+        + ["--sides", *TIMING_SIDES]
         + (["--data", args.data] if args.data else [])
     )
-    if not args.tables_only:
+    if not args.tables_only and "timing" in args.parts:
         bench.run_timing(options, TIMING_VARIANTS, log)
+    if not args.tables_only and "accuracy" in args.parts:
         bench.run_accuracy(options, log, ACCURACY_SIDES)
     timing = [r for r in log.part("timing") if r["approach"] in approaches]
     accuracy = [r for r in log.part("accuracy") if r["approach"] in approaches]
