@@ -128,7 +128,20 @@ def fit(
     history.speed_runtime = trained is not model
     if history.speed_runtime:
         model.set_weights(trained.get_weights())
+        _copy_optimizer_state(trained.optimizer, model.optimizer, model)
     return history
+
+
+def _copy_optimizer_state(source, target, model) -> None:
+    """The twin's step count and velocities into the model's own (unused) optimizer, so that
+    the model trains on, or is saved, as if it had trained itself."""
+    target.build(model.trainable_variables)
+    pairs = list(zip(source.variables, target.variables))
+    if len(source.variables) == len(target.variables) and all(
+        tuple(a.shape) == tuple(b.shape) for a, b in pairs
+    ):
+        for value, variable in pairs:
+            variable.assign(value)
 
 
 def _steps_per_execution(model, steps: int) -> int:

@@ -105,17 +105,18 @@ def train(
 
 
 def loadable(model):
-    """`model` compiled with the stock Keras class of its optimizer (Keras2RMSprop becomes
-    RMSprop, with the same settings), so that a file it is saved to loads with plain
-    `keras.models.load_model` where this package is not installed. The optimizer's state
-    starts again; the weights stay."""
+    """`model` compiled with a stock Keras optimizer, built, so that a file it is saved to
+    loads with plain `keras.models.load_model` where this package is not installed, without
+    warnings. Keras2RMSprop becomes RMSprop with the same settings, its state starting
+    again; the weights stay."""
     import keras
 
     from .keras2_optimizers import Keras2RMSprop
 
-    optimizer = model.optimizer
-    if isinstance(optimizer, Keras2RMSprop):
+    if isinstance(model.optimizer, Keras2RMSprop):
         config = keras.saving.deserialize_keras_object(model.get_compile_config())
-        config["optimizer"] = keras.optimizers.RMSprop.from_config(optimizer.get_config())
+        settings = {k: v for k, v in model.optimizer.get_config().items() if k != "name"}
+        config["optimizer"] = keras.optimizers.RMSprop.from_config(settings)
         model.compile(**config)
+    model.optimizer.build(model.trainable_variables)
     return model
