@@ -217,6 +217,8 @@ def child_lessons(approach_number: int, data_dir: Path, epochs: int, seed: int, 
     import textrnn_lessons  # noqa: F401  (the lessons import it first)
 
     settings = {**KERAS_DEFAULTS, **options.get("settings", LESSON_SETTINGS[approach_number])}
+    for name in options.get("keras_defaults_for", ()):  # e.g. the lesson's, but TF's threads
+        settings[name] = KERAS_DEFAULTS[name]
     import tensorflow as tf
 
     if settings["intra_op_threads"]:  # before any operation runs, as a lesson cell does it
@@ -654,8 +656,9 @@ def parse_args(argv=None) -> argparse.Namespace:
         action="append",
         metavar="SIDE:NAME=JSON",
         help="also time a side with other options (repeatable). lessons: "
-        '{"settings": {...LESSON_SETTINGS keys}}; package: {"runtime": false, "optimizer": '
-        '"rmsprop_keras2"}; any side: {"env": {...}, "src": DIR holding another '
+        '{"settings": {...changes to KERAS_DEFAULTS}} or {"keras_defaults_for": ["input"]} '
+        "(the lesson's settings but Keras's default for these); package: {\"runtime\": false, "
+        '"optimizer": "rmsprop_keras2"}; any side: {"env": {...}, "src": DIR holding another '
         "textrnn_lessons/}",
     )
     parser.add_argument("--runs", type=Path, help="JSON-lines file of finished runs (resumes)")

@@ -7,12 +7,12 @@ stop and it goes on where it stopped (a different --quick/full choice reuses wha
 tables are printed and written to OUT/section.md.
 
     .venv/bin/python benchmarks/speed_section.py --out speed-results            # full
-    .venv/bin/python benchmarks/speed_section.py --out speed-results --quick    # about 25 min
+    .venv/bin/python benchmarks/speed_section.py --out speed-results --quick    # about 30 min
     .venv/bin/python benchmarks/speed_section.py --out speed-results --tables-only
 
-Full: 5 approaches x 4 sides x 3 timing runs of 5 epochs on 120,000 rows, then 10 seeds x 5
-approaches x 4 sides on the mini split: about 2.5 hours on 2 quiet cores. Quick: approaches 1,
-3 and 5, one timing run each, 3 seeds.
+Full: 5 approaches x 5 sides x 3 timing runs of 5 epochs on 120,000 rows, then 10 seeds x 5
+approaches x 4 sides on the mini split: about 3 hours on 2 quiet cores. Quick: approaches 1,
+3 and 5, one timing run each, 3 seeds (about 30 minutes).
 """
 
 from __future__ import annotations
@@ -26,8 +26,12 @@ from common import MINI, REPO, machine_line
 
 TARGETS = {"lessons": 1.0, "package": 1.5, "package first epoch": 1.3}
 BARE = f"{bench.LESSONS}:keras-defaults"
-TIMING_VARIANTS = {BARE: {"settings": {}}}
-TIMING_SIDES = [bench.TUTORIAL, BARE, bench.LESSONS, bench.PACKAGE]
+OWN_THREADS = f"{bench.LESSONS}:own-threads"
+TIMING_VARIANTS = {
+    BARE: {"settings": {}},
+    OWN_THREADS: {"keras_defaults_for": ["intra_op_threads"]},
+}
+TIMING_SIDES = [bench.TUTORIAL, BARE, bench.LESSONS, OWN_THREADS, bench.PACKAGE]
 ACCURACY_SIDES = {
     bench.TUTORIAL: {},
     f"{bench.LESSONS}:tutorial": {"protocol": "tutorial"},
@@ -38,6 +42,7 @@ COLUMNS = {
     bench.TUTORIAL: "tutorial",
     BARE: "stock Keras 3",
     bench.LESSONS: "lessons",
+    OWN_THREADS: "lessons, TF's threads",
     bench.PACKAGE: "package",
 }
 
