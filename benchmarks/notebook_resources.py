@@ -31,8 +31,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from machine import machine_line  # sibling scripts
-from sampling import Sampler
+from common import Sampler, machine_line  # a sibling module
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"

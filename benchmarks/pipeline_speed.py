@@ -1,83 +1,90 @@
-"""Benchmark: the tutorial's 2022 pipeline against the lessons' path, side by side (issues 6, 17).
+"""Benchmark: the tutorial's 2022 pipeline against the lessons' stock Keras and the package's
+speed runtime, side by side, each run in a Python process of its own.
 
-Three pipelines, each measurement in a Python process of its own (the Keras 2 API that the
-tutorial used, `tf_keras`, and Keras 3 never share one, and every peak-memory figure is one
-run's own):
+Sides:
 
-* tutorial -- the tutorial's pipeline in `tf_keras`: Tokenizer fitted on training and test
-              text, pad_sequences, Sequential, RMSprop, fit with the test set as validation.
-* ours     -- what notebook 02 does: load_ag_news("full", protocol), build_vectorizer on
-              data.vocabulary_texts, vectorize_splits, the stock keras.Sequential
-              (models.build_model builds the lesson's network), compile with Keras2RMSprop,
-              `model = speedups.apply(model)`, model.fit on arrays, evaluate.
-* stock    -- the same with the speed-ups off (TEXTRNN_LESSONS_SPEEDUPS=off in the child's
-              environment and speedups.apply(..., enabled=False)): stock Keras 3 alone, so
-              that ours / stock is the speed-ups' own gain.
+* tutorial -- the tutorial's pipeline in Keras 2 (`tf_keras`): Tokenizer fitted on training
+              and test text, pad_sequences, Sequential, `optimizer="rmsprop"`, fit on arrays
+              with the test set as validation. TensorFlow's own thread settings.
+* lessons  -- what a learner writes in the lessons: stock Keras 3, the network as the lesson
+              has it, `optimizer="rmsprop"`, fit, with the public settings the lessons teach
+              (LESSON_SETTINGS; a variant `lessons:NAME={"settings": {...}}` changes them).
+              Data prepared by the package's helpers with Keras's own `adapt`.
+* package  -- the package's own training path (the CLI, the panel, lesson 07): `Trainer.run`
+              with its speed runtime (`package:NAME={"runtime": false}` is the same path on
+              stock Keras; `"optimizer"` picks the arithmetic).
 
-The runs are interleaved (for each repeat and approach, every pipeline in turn, and who goes
-first rotates), so a busy neighbour slows every side alike; the tables quote medians.
+Two parts: timing (the whole `fit` from call to return, each epoch, the first counted from the
+call, the overshoot after the last epoch, data preparation, peak RSS) on 120,000 rows (the
+canonical file, or the offline mini split repeated), and accuracy like for like on the mini
+split over seeds (means, differences and 95 % Welch intervals). Every finished run is appended
+to `--runs FILE` (JSON lines) at once, and a run already there is not run again: stop the
+benchmark at any moment and start it again with the same command to go on.
 
-Two parts:
+    .venv/bin/python benchmarks/pipeline_speed.py --runs /tmp/runs.jsonl
+    .venv/bin/python benchmarks/pipeline_speed.py --approaches 1 --repeats 1 --rows 24000 \\
+        --skip-accuracy --variant 'lessons:bare={"settings": {}}'
 
-* timing: data preparation (read the CSV files, fit the vocabulary, turn the texts into padded
-  index matrices), the whole `fit` call (wall clock from call to return), each epoch (the first
-  counted from the call, so it includes fit's set-up and building the graph), the overshoot
-  (fit's return minus the end of its last epoch), peak RSS. Without the canonical
-  120,000-article training file, the offline mini split is repeated to 120,000 training and
-  7,600 test rows; the output says so.
-* accuracy, like for like: the mini split, 5 epochs, batch 512, seeds 1..N; the package under
-  the tutorial protocol against the tutorial's pipeline, and the package's clean protocol
-  against its tutorial protocol: means, the difference and its 95 % Welch interval.
-
-Run from the project folder (about 1.5 hours for everything on a 2-core machine):
-
-    .venv/bin/python benchmarks/pipeline_speed.py
-    .venv/bin/python benchmarks/pipeline_speed.py --approaches 1 5 --repeats 1 --rows 24000 \\
-        --epochs 2 --seeds 2          # a few minutes
+speed_section.py runs this for benchmarks/README.md and prints its tables.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import dataclasses
 import json
 import os
 import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from machine import machine_line  # a sibling script
+from common import (  # a sibling module
+    MINI,
+    REPO,
+    median,
+    print_result,
+    read_csv,
+    replicate_csv,
+    rotated,
+    run_child,
+    schedule,
+)
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
-SHARED = Path(os.environ.get("TEXTRNN_LESSONS_SHARED", REPO.parent / "shared"))
-MINI = SHARED / "ag_news" / "mini"
-TUTORIAL, OURS, STOCK = "tutorial", "ours", "stock"
+TUTORIAL, LESSONS, PACKAGE = "tutorial", "lessons", "package"
+SIDES = (TUTORIAL, LESSONS, PACKAGE)
 FULL_TRAIN_ROWS, FULL_TEST_ROWS = 120_000, 7_600
 BATCH_SIZE = 512
 FIT_EPOCHS = 5  # the tutorial's fit: the "whole fit" column is a 5-epoch fit
-OVERSHOOT_LIMIT = 0.5  # seconds: issue 17's target for fit's return after its last epoch
-RESULT_TAG = "RESULT "
-ORIGINAL_ENVIRONMENT = dict(os.environ)  # before anything imports textrnn_lessons
-SPEEDUPS_OFF = {"speedups": False, "env": {"TEXTRNN_LESSONS_SPEEDUPS": "off"}}
+OVERSHOOT_LIMIT = 0.5  # seconds: the target for fit's return after its last epoch
+ORIGINAL_ENVIRONMENT = dict(os.environ)
+
+#: Keras 3's defaults: what a learner gets without any of the settings below.
+KERAS_DEFAULTS = {
+    "unroll": False,
+    "steps_per_execution": 1,
+    "jit_compile": "auto",
+    "intra_op_threads": None,
+    "input": "arrays",
+}
+#: The public settings each lesson teaches (lesson 02, "Making training faster"), by approach:
+#: `unroll=True` on its SimpleRNN layers, `compile(steps_per_execution=...)`, one TensorFlow
+#: thread per operation set before anything runs, and fit's input ("dataset": a tf.data
+#: pipeline the learner builds, without tf.data's autotuning; or "arrays"). One short layer
+#: gains from unrolling and from 16 steps per call; stacks do not (benchmarks/README.md).
+ONE_LAYER = {"unroll": True, "steps_per_execution": 16, "intra_op_threads": 1, "input": "dataset"}
+STACKED = {"unroll": False, "steps_per_execution": 1, "intra_op_threads": 1, "input": "dataset"}
+LESSON_SETTINGS = {1: ONE_LAYER, 2: ONE_LAYER, 3: ONE_LAYER, 4: STACKED, 5: STACKED}
 
 
 # --------------------------------------------------------------------------------------------
-# Child processes: one pipeline, one approach, one seed.
+# Child processes: one side, one approach, one seed.
 # --------------------------------------------------------------------------------------------
 
 
-def _peak_rss_mb() -> float:
-    """This process's peak resident memory (Linux reports kilobytes)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _fit_clock(callback_base):
+def fit_clock(callback_base):
     """A Keras callback noting when training begins and each epoch ends (wall and CPU)."""
 
     class FitClock(callback_base):
@@ -94,17 +101,13 @@ def _fit_clock(callback_base):
     return FitClock()
 
 
-def timed_fit(model, clock, **fit_arguments) -> dict:
-    """Call `model.fit` with `clock` and return the whole call's timing.
+def fit_timing(called: tuple[float, float], returned: float, clock) -> dict:
+    """The whole call's timing from `fit`'s call and return and the clock's marks.
 
     epoch_seconds: the first from fit's call to its first epoch's end (what a learner waits
     for the first figures), the others from epoch end to epoch end; overshoot: fit's return
     minus the end of its last epoch.
     """
-    fit_arguments["callbacks"] = [*fit_arguments.get("callbacks", []), clock]
-    called = (time.perf_counter(), time.process_time())
-    model.fit(**fit_arguments)
-    returned = time.perf_counter()
     marks = [called, *clock.ends]
     return {
         "fit_seconds": returned - called[0],
@@ -115,19 +118,17 @@ def timed_fit(model, clock, **fit_arguments) -> dict:
     }
 
 
-def read_csv(path: Path) -> tuple[list[str], list[int]]:
-    """AG News rows as the tutorial's loader gave them: title + " " + description, label 0-3."""
-    texts, labels = [], []
-    with open(path, encoding="utf-8", newline="") as handle:
-        for label, title, description in csv.reader(handle):
-            texts.append(f"{title} {description}")
-            labels.append(int(label) - 1)
-    return texts, labels
+def timed_fit(model, clock, **fit_arguments) -> dict:
+    """Call `model.fit` with `clock` and return `fit_timing`."""
+    fit_arguments["callbacks"] = [*fit_arguments.get("callbacks", []), clock]
+    called = (time.perf_counter(), time.process_time())
+    model.fit(**fit_arguments)
+    return fit_timing(called, time.perf_counter(), clock)
 
 
-def tutorial_network(keras_module, approach, vocabulary: int):
+def tutorial_network(keras_module, approach, vocabulary: int, unroll: bool = False):
     """The tutorial's network for an approach (models.Approach), in the Keras given (tf_keras,
-    as the tutorial had, or Keras 3), compiled with its RMSprop."""
+    as the tutorial had, or Keras 3); `unroll` as a learner may write it on each SimpleRNN."""
     layers = keras_module.layers
     model = keras_module.Sequential(
         [
@@ -136,14 +137,13 @@ def tutorial_network(keras_module, approach, vocabulary: int):
         ]
     )
     for depth, units in enumerate(approach.units, start=1):
-        rnn = layers.SimpleRNN(units, return_sequences=depth < len(approach.units))
+        rnn = layers.SimpleRNN(units, return_sequences=depth < len(approach.units), unroll=unroll)
         model.add(layers.Bidirectional(rnn) if approach.bidirectional else rnn)
     model.add(layers.Dense(4, activation="softmax"))
-    model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     return model
 
 
-def child_tutorial(approach_number: int, data_dir: Path, epochs: int, seed: int) -> dict:
+def child_tutorial(approach_number: int, data_dir: Path, epochs: int, seed: int, options) -> dict:
     """The tutorial's pipeline, re-written with the Keras 2 API (tf_keras)."""
     import numpy as np
     import tf_keras
@@ -152,8 +152,6 @@ def child_tutorial(approach_number: int, data_dir: Path, epochs: int, seed: int)
 
     from textrnn_lessons.models.approaches import get_approach
 
-    # TensorFlow started (with tf_keras) before textrnn_lessons was imported, so the package's
-    # thread setting never applied: the tutorial runs with TensorFlow's own defaults.
     approach = get_approach(approach_number)
     started = time.perf_counter()
     train_texts, train_labels = read_csv(data_dir / "train.csv")
@@ -176,9 +174,10 @@ def child_tutorial(approach_number: int, data_dir: Path, epochs: int, seed: int)
 
     tf_keras.utils.set_random_seed(seed)
     model = tutorial_network(tf_keras, approach, len(tokenizer.word_index) + 1)
+    model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     timing = timed_fit(
         model,
-        _fit_clock(tf_keras.callbacks.Callback),
+        fit_clock(tf_keras.callbacks.Callback),
         x=x_train,
         y=y_train,
         batch_size=BATCH_SIZE,
@@ -191,93 +190,143 @@ def child_tutorial(approach_number: int, data_dir: Path, epochs: int, seed: int)
         "prep_seconds": prep_seconds,
         **timing,
         "train_rows": len(x_train),
-        "test_rows": len(x_test),
         "vocabulary": len(tokenizer.word_index) + 1,
         "accuracy": float((predicted == y_test).mean()),
     }
 
 
-def child_ours(approach_number: int, data_dir: Path, epochs: int, seed: int, options: dict) -> dict:
-    """Notebook 02's cells, in order (the approach's network built by models.build_model)."""
-    # The lessons import the package first: its import hook gives TensorFlow one thread per
-    # operation when it starts (unless the speed-ups are off).
-    from textrnn_lessons import speed as speedups
+def lesson_dataset(x, y, batch_size: int, shuffle: bool):
+    """fit's input as a learner can build it with tf.data: row numbers shuffled every epoch
+    (as Keras shuffles arrays), batches gathered from the arrays, prefetched, and without
+    tf.data's autotuning (whose thread can hold up fit's return, TensorFlow 2.21)."""
+    import tensorflow as tf
 
-    # isort: split
+    x, y = tf.constant(x), tf.constant(y)
+    rows = tf.data.Dataset.range(len(x))
+    if shuffle:
+        rows = rows.shuffle(len(x))
+    batches = rows.batch(batch_size).map(lambda i: (tf.gather(x, i), tf.gather(y, i)))
+    options = tf.data.Options()
+    options.autotune.enabled = False
+    return batches.prefetch(2).with_options(options)
+
+
+def child_lessons(approach_number: int, data_dir: Path, epochs: int, seed: int, options) -> dict:
+    """A lesson's cells: stock Keras 3 with the settings given ("settings": changes to Keras's
+    defaults), or by default the ones the approach's lesson teaches (LESSON_SETTINGS)."""
+    import textrnn_lessons  # noqa: F401  (the lessons import it first)
+
+    settings = {**KERAS_DEFAULTS, **options.get("settings", LESSON_SETTINGS[approach_number])}
+    for name in options.get("keras_defaults_for", ()):  # e.g. the lesson's, but TF's threads
+        settings[name] = KERAS_DEFAULTS[name]
+    import tensorflow as tf
+
+    if settings["intra_op_threads"]:  # before any operation runs, as a lesson cell does it
+        tf.config.threading.set_intra_op_parallelism_threads(settings["intra_op_threads"])
     import keras
 
     from textrnn_lessons.data.reading import load_ag_news
     from textrnn_lessons.data.vectorizer import build_vectorizer, vectorize_splits, vocabulary_size
-    from textrnn_lessons.evaluation.metrics import evaluate
-    from textrnn_lessons.models.approaches import build_model, get_approach
+    from textrnn_lessons.models.approaches import get_approach
     from textrnn_lessons.settings import get_preset
-    from textrnn_lessons.training.fitting import set_seed
-    from textrnn_lessons.training.keras2_optimizers import Keras2RMSprop
 
     approach = get_approach(approach_number)
-    if options.get("approach"):
-        approach = approach.with_changes(**options["approach"])
-    preset = dataclasses.replace(get_preset("full"), **options.get("preset", {}))
     started = time.perf_counter()
-    data = load_ag_news(preset, data_dir, options.get("protocol", "clean"))
-    vectorizer = build_vectorizer(data.vocabulary_texts)
-    x_train, x_val, x_test = vectorize_splits(
-        vectorizer, data, approach.max_tokens, approach.padding
-    )
+    data = load_ag_news(get_preset("full"), data_dir, options.get("protocol", "clean"))
+    vectorizer = build_vectorizer(data.vocabulary_texts, fast=False)  # Keras's adapt
+    x_train, x_val, x_test = vectorize_splits(vectorizer, data, approach.max_tokens)
     prep_seconds = time.perf_counter() - started
 
-    set_seed(seed)
-    model = build_model(approach, vocabulary_size(vectorizer))
+    keras.utils.set_random_seed(seed)
+    model = tutorial_network(keras, approach, vocabulary_size(vectorizer), settings["unroll"])
     model.compile(
-        optimizer=Keras2RMSprop(), loss="sparse_categorical_crossentropy", metrics=["accuracy"]
+        optimizer="rmsprop",
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+        steps_per_execution=settings["steps_per_execution"],
+        jit_compile=settings["jit_compile"],
     )
-    model = speedups.apply(model, enabled=options.get("speedups"), quiet=True)
+    y_train, y_val = data.train.labels, data.validation.labels
+    if settings["input"] == "dataset":
+        inputs = {
+            "x": lesson_dataset(x_train, y_train, BATCH_SIZE, shuffle=True),
+            "validation_data": lesson_dataset(x_val, y_val, BATCH_SIZE, shuffle=False),
+            "shuffle": False,  # the dataset shuffles itself; fit warns otherwise
+        }
+    else:
+        inputs = {
+            "x": x_train,
+            "y": y_train,
+            "batch_size": BATCH_SIZE,
+            "validation_data": (x_val, y_val),
+        }
     timing = timed_fit(
-        model,
-        _fit_clock(keras.callbacks.Callback),
-        x=x_train,
-        y=data.train.labels,
-        batch_size=BATCH_SIZE,
-        epochs=epochs,
-        validation_data=(x_val, data.validation.labels),
-        verbose=0,
+        model, fit_clock(keras.callbacks.Callback), epochs=epochs, verbose=0, **inputs
     )
-    evaluation = evaluate(model, x_test, data.test.labels, data.class_names)
+    predicted = model.predict(x_test, batch_size=BATCH_SIZE, verbose=0).argmax(axis=-1)
     return {
         "prep_seconds": prep_seconds,
         **timing,
         "train_rows": len(x_train),
-        "test_rows": len(x_test),
         "vocabulary": vocabulary_size(vectorizer),
-        "accuracy": evaluation.accuracy,
-        "model": type(model).__name__,
-        "optimizer": type(model.optimizer).__name__,
-        "intra_op_threads": os.environ.get("TF_NUM_INTRAOP_THREADS"),
+        "accuracy": float((predicted == data.test.labels).mean()),
+        "settings": settings,
+        "intra_op_threads": tf.config.threading.get_intra_op_parallelism_threads(),
     }
 
 
-def run_child(args: argparse.Namespace) -> None:
+def child_package(approach_number: int, data_dir: Path, epochs: int, seed: int, options) -> dict:
+    """The package's own path: `Trainer.run`, as the CLI, the panel and lesson 07 train."""
+    import keras
+
+    from textrnn_lessons.models.approaches import get_approach
+    from textrnn_lessons.settings import get_preset
+    from textrnn_lessons.training.trainer import Trainer
+
+    approach = get_approach(approach_number)
+    trainer = Trainer(data_dir, speed=options.get("runtime"), protocol=options.get("protocol"))
+    started = time.perf_counter()
+    data = trainer.data(get_preset("full"))
+    trainer.vectorizer(data, approach.max_tokens)
+    prep_seconds = time.perf_counter() - started
+    clock = fit_clock(keras.callbacks.Callback)
+    extra = {"optimizer": options["optimizer"]} if options.get("optimizer") else {}
+    result = trainer.run(
+        approach,
+        data,
+        epochs=epochs,
+        batch_size=BATCH_SIZE,
+        seed=seed,
+        callbacks=[clock],
+        **extra,
+    )
+    history = result.history
+    called = (history.fit_started, history.fit_started_cpu)
+    return {
+        "prep_seconds": prep_seconds,
+        **fit_timing(called, history.fit_started + history.train_seconds, clock),
+        "train_rows": len(data.train),
+        "vocabulary": result.record["vocabulary_size"],
+        "accuracy": result.evaluation.accuracy,
+        "runtime": result.record.get("speed_runtime"),
+        "optimizer": result.record.get("optimizer"),
+    }
+
+
+CHILDREN = {TUTORIAL: child_tutorial, LESSONS: child_lessons, PACKAGE: child_package}
+
+
+def run_as_child(args: argparse.Namespace) -> None:
     """Entry point of a child process: run one measurement, print it as one JSON line."""
     options = json.loads(args.options) if args.options else {}
-    if args.child == TUTORIAL:
-        result = child_tutorial(args.approach, Path(args.data), args.epochs, args.seed)
-    else:
-        result = child_ours(args.approach, Path(args.data), args.epochs, args.seed, options)
-    result["peak_rss_mb"] = _peak_rss_mb()
-    print(RESULT_TAG + json.dumps(result), flush=True)
+    result = CHILDREN[args.child](args.approach, Path(args.data), args.epochs, args.seed, options)
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print_result(result)
 
 
 # --------------------------------------------------------------------------------------------
 # The parent: data, scheduling, statistics, tables.
 # --------------------------------------------------------------------------------------------
-
-
-def replicate_csv(source: Path, target: Path, rows: int) -> None:
-    """Write the first `rows` rows of `source` repeated end to end (timing data only)."""
-    lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
-    with open(target, "w", encoding="utf-8", newline="") as handle:
-        for i in range(rows):
-            handle.write(lines[i % len(lines)])
 
 
 def timing_data(args: argparse.Namespace, scratch: Path) -> tuple[Path, str]:
@@ -301,173 +350,157 @@ def timing_data(args: argparse.Namespace, scratch: Path) -> tuple[Path, str]:
     )
 
 
-def measure(
-    pipeline: str, approach: int, data_dir: Path, epochs: int, seed: int, variants: dict, env: dict
-) -> dict:
+def side_options(side: str, variants: dict, protocol: str) -> tuple[str, dict]:
+    """(the child to run, its options) for a side name such as "lessons:bare"."""
+    child = side.partition(":")[0]
+    if child not in SIDES:
+        sys.exit(f"Unknown side {side!r}: a side is {', '.join(SIDES)}, or one of them:NAME.")
+    options = {"protocol": protocol} if child != TUTORIAL else {}
+    options.update(variants.get(side, {}))
+    return child, options
+
+
+def measure(side: str, approach: int, data_dir: Path, epochs: int, seed: int, options: dict):
     """Run one child process and return its measurement."""
-    options = dict(variants.get(pipeline) or {})
-    command = [
-        sys.executable,
-        str(Path(__file__).resolve()),
-        "--child",
-        TUTORIAL if pipeline == TUTORIAL else OURS,
-        "--approach",
-        str(approach),
-        "--data",
-        str(data_dir),
-        "--epochs",
-        str(epochs),
-        "--seed",
-        str(seed),
-    ]
+    child, options = side.partition(":")[0], dict(options)
+    command = [sys.executable, str(Path(__file__).resolve()), "--child", child]
+    command += ["--approach", str(approach), "--data", str(data_dir)]
+    command += ["--epochs", str(epochs), "--seed", str(seed)]
+    env = dict(ORIGINAL_ENVIRONMENT, TF_CPP_MIN_LOG_LEVEL="2", PYTHONHASHSEED="0")
+    for name in ("TEXTRNN_LESSONS_SPEEDUPS", "TEXTRNN_LESSONS_PROTOCOL", "TF_NUM_INTRAOP_THREADS"):
+        env.pop(name, None)  # each side says what it wants
+    env.update(options.pop("env", {}))
     source = options.pop("src", None)
-    env = {**env, **options.pop("env", {})}
-    if options:
-        command += ["--options", json.dumps(options)]
     if source:  # run the package found in that folder (an older or changed copy) instead
         env["PYTHONPATH"] = os.pathsep.join([str(source), env.get("PYTHONPATH", "")])
-    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=REPO)
-    lines = [line for line in done.stdout.splitlines() if line.startswith(RESULT_TAG)]
-    if done.returncode or not lines:
-        sys.exit(
-            f"The {pipeline} run of approach {approach} failed (exit {done.returncode}):\n"
-            f"{done.stderr[-3000:]}"
-        )
-    result = json.loads(lines[-1][len(RESULT_TAG) :])
-    result.update(pipeline=pipeline, approach=approach, seed=seed)
+    command += ["--options", json.dumps(options)]
+    load = os.getloadavg()[0]
+    result = run_child(command, env, f"The {side} run of approach {approach}")
+    result.update(side=side, approach=approach, seed=seed, epochs=epochs, load_average=load)
     return result
 
 
-def child_environment(args: argparse.Namespace) -> dict:
-    """The children's environment: quiet TensorFlow, optional thread counts."""
-    env = dict(ORIGINAL_ENVIRONMENT, TF_CPP_MIN_LOG_LEVEL="2", PYTHONHASHSEED="0")
-    for name in ("TEXTRNN_LESSONS_SPEEDUPS", "TEXTRNN_LESSONS_PROTOCOL"):
-        env.pop(name, None)  # each pipeline says what it wants
-    if args.threads:
-        env.update(
-            TF_NUM_INTRAOP_THREADS=str(args.threads), TF_NUM_INTEROP_THREADS=str(args.threads)
-        )
-    return env
+class RunLog:
+    """Finished runs, kept in a JSON-lines file as they finish, so a stopped benchmark goes on
+    where it stopped. A run is known by its part, side, approach, repeat or seed and epochs."""
 
+    def __init__(self, path: Path | None):
+        self.path = path
+        self.runs = []
+        if path and path.exists():
+            self.runs = [json.loads(line) for line in path.read_text().splitlines() if line]
 
-def schedule(approaches, repeats: int, pipelines: list[str]):
-    """(repeat, approach, pipeline) in interleaved order; who goes first rotates."""
-    for repeat in range(repeats):
-        for index, approach in enumerate(approaches):
-            shift = (repeat + index) % len(pipelines)
-            for pipeline in pipelines[shift:] + pipelines[:shift]:
-                yield repeat, approach, pipeline
+    @staticmethod
+    def key(run: dict) -> tuple:
+        return (run["part"], run["side"], run["approach"], run["round"], run["epochs"])
 
+    def done(self, part, side, approach, round_, epochs) -> dict | None:
+        wanted = (part, side, approach, round_, epochs)
+        return next((r for r in self.runs if self.key(r) == wanted), None)
 
-def _median(values):
-    return statistics.median(values) if values else float("nan")
+    def add(self, run: dict) -> None:
+        self.runs.append(run)
+        if self.path:
+            with open(self.path, "a") as handle:
+                handle.write(json.dumps(run) + "\n")
+
+    def part(self, name: str) -> list[dict]:
+        return [r for r in self.runs if r["part"] == name]
 
 
 def summarize(runs: list[dict]) -> dict:
-    """Medians of one pipeline's runs of one approach.
+    """Medians of one side's runs of one approach.
 
     `fit5` is a 5-epoch fit's wall time: measured when the runs trained 5 epochs, else the
     whole fit plus steady epochs for the ones missing (`fit5_measured` says which).
     """
     epochs = len(runs[0]["epoch_seconds"])
-    first = _median([r["epoch_seconds"][0] for r in runs])
-    steady = _median([s for r in runs for s in r["epoch_seconds"][1:]])
-    fit = _median([r["fit_seconds"] for r in runs])
-    fit5 = _median(
-        [r["fit_seconds"] + (FIT_EPOCHS - epochs) * (steady if epochs > 1 else first) for r in runs]
+    first = median(r["epoch_seconds"][0] for r in runs)
+    steady = median(s for r in runs for s in r["epoch_seconds"][1:])
+    fit5 = median(
+        r["fit_seconds"] + (FIT_EPOCHS - epochs) * (steady if epochs > 1 else first) for r in runs
     )
     overshoots = [r["overshoot_seconds"] for r in runs]
     rows = runs[0]["train_rows"]
     return {
-        "prep": _median([r["prep_seconds"] for r in runs]),
+        "prep": median(r["prep_seconds"] for r in runs),
         "first": first,
         "steady": steady,
-        "fit": fit,
+        "fit": median(r["fit_seconds"] for r in runs),
         "fit5": fit5,
         "fit5_measured": epochs == FIT_EPOCHS,
-        "epochs": epochs,
-        "cpu_steady": _median([s for r in runs for s in r["epoch_cpu_seconds"][1:]]),
+        "cpu_steady": median(s for r in runs for s in r["epoch_cpu_seconds"][1:]),
         "rate_first": rows / first,
-        "rate_steady": rows / steady,
         "rate_fit5": FIT_EPOCHS * rows / fit5,
-        "overshoot": _median(overshoots),
+        "overshoot": median(overshoots),
         "overshoot_max": max(overshoots),
-        "overshoot_ok": sum(o <= OVERSHOOT_LIMIT for o in overshoots),
-        "vocabulary": runs[0]["vocabulary"],
-        "rss": _median([r["peak_rss_mb"] for r in runs]),
+        "rss": median(r["peak_rss_mb"] for r in runs),
         "n": len(runs),
         "rows": rows,
     }
 
 
-def _summaries(results: list[dict], approaches, pipelines: list[str]) -> dict:
+def summaries(runs: list[dict]) -> dict:
+    """{(approach, side): summarize(its runs)} for every pair that has runs."""
+    pairs = dict.fromkeys((r["approach"], r["side"]) for r in runs)
     return {
-        (a, p): summarize([r for r in results if r["approach"] == a and r["pipeline"] == p])
-        for a in approaches
-        for p in pipelines
-        if any(r["approach"] == a and r["pipeline"] == p for r in results)
+        (a, s): summarize([r for r in runs if (r["approach"], r["side"]) == (a, s)])
+        for a, s in sorted(pairs, key=lambda pair: pair[0])
     }
 
 
-def timing_table(results: list[dict], approaches, pipelines: list[str]) -> str:
-    """Medians per approach and pipeline in seconds and MB."""
-    summary = _summaries(results, approaches, pipelines)
+def ratios(runs: list[dict], side: str, base: str = TUTORIAL) -> dict:
+    """{approach: (whole 5-epoch fit, first epoch)} throughput per training row of `side` over
+    `base`'s."""
+    found = summaries(runs)
+    return {
+        a: (
+            s["rate_fit5"] / found[(a, base)]["rate_fit5"],
+            s["rate_first"] / found[(a, base)]["rate_first"],
+        )
+        for (a, name), s in found.items()
+        if name == side and (a, base) in found
+    }
+
+
+def timing_table(runs: list[dict]) -> str:
+    """Medians per approach and side in seconds and MB, with throughput over the tutorial's."""
+    found = summaries(runs)
     lines = [
-        "| approach | pipeline | training rows | prep s | 1st epoch s | steady epoch s | "
-        "steady CPU s | whole fit s | 5-epoch fit s | overshoot s (median / max) | "
+        "| approach | side | training rows | prep s | 1st epoch s | steady epoch s | "
+        "whole fit s | overshoot s (median / max) | vs tutorial: whole fit | 1st epoch | "
         "peak RSS MB | runs |",
-        "|" + "---|" * 12,
+        "|" + " --- |" * 12,
     ]
-    for (approach, p), s in summary.items():
-        fit5 = f"{s['fit5']:.1f}" if s["fit5_measured"] else f"~{s['fit5']:.1f}"
+    for (approach, side), s in found.items():
+        base = found.get((approach, TUTORIAL))
+        fit = f"{s['fit5']:.1f}" if s["fit5_measured"] else f"~{s['fit5']:.1f}"
+        versus = (
+            f"{s['rate_fit5'] / base['rate_fit5']:.2f}× | {s['rate_first'] / base['rate_first']:.2f}×"
+            if base and side != TUTORIAL
+            else " | "
+        )
         lines.append(
-            f"| {approach} | {p} | {s['rows']:,} | {s['prep']:.1f} | {s['first']:.1f} | "
-            f"{s['steady']:.1f} | {s['cpu_steady']:.1f} | {s['fit']:.1f} | {fit5} | "
-            f"{s['overshoot']:.2f} / {s['overshoot_max']:.2f} | {s['rss']:,.0f} | "
-            f"{s['n']} |"
+            f"| {approach} | {side} | {s['rows']:,} | {s['prep']:.1f} | {s['first']:.1f} | "
+            f"{s['steady']:.1f} | {fit} | {s['overshoot']:.2f} / {s['overshoot_max']:.2f} | "
+            f"{versus} | {s['rss']:,.0f} | {s['n']} |"
         )
     return "\n".join(lines)
 
 
-def ratio_table(results: list[dict], approaches, pipelines: list[str], base: str = TUTORIAL) -> str:
-    """Throughput per training row of every other pipeline over `base`'s; prep time and peak
-    RSS as plain quotients (lower is better)."""
-    summary = _summaries(results, approaches, pipelines)
+def overshoot_table(runs: list[dict]) -> str:
+    """Per side, over every approach: how long fit took to return after its last epoch."""
     lines = [
-        f"| approach | pipeline | 5-epoch fit (wall) | 1st epoch | steady epoch | "
-        f"prep time | peak RSS MB ({base} / pipeline) | runs |",
-        "|" + "---|" * 8,
+        f"| side | runs | overshoot median s | max s | runs within {OVERSHOOT_LIMIT} s |",
+        "|" + " --- |" * 5,
     ]
-    for approach in approaches:
-        b = summary.get((approach, base))
-        for p in pipelines:
-            o = summary.get((approach, p))
-            if p == base or b is None or o is None:
-                continue
-            lines.append(
-                f"| {approach} | {p} | {o['rate_fit5'] / b['rate_fit5']:.2f}x | "
-                f"{o['rate_first'] / b['rate_first']:.2f}x | "
-                f"{o['rate_steady'] / b['rate_steady']:.2f}x | "
-                f"{o['prep'] / b['prep']:.2f} | {b['rss']:,.0f} / {o['rss']:,.0f} | "
-                f"{o['n']} |"
-            )
-    return "\n".join(lines)
-
-
-def overshoot_table(results: list[dict], pipelines: list[str]) -> str:
-    """Per pipeline, over every approach: how long fit took to return after its last epoch."""
-    lines = [
-        f"| pipeline | runs | overshoot median s | max s | runs within {OVERSHOOT_LIMIT} s |",
-        "|" + "---|" * 5,
-    ]
-    for p in pipelines:
-        values = [r["overshoot_seconds"] for r in results if r["pipeline"] == p]
-        if values:
-            ok = sum(v <= OVERSHOOT_LIMIT for v in values)
-            lines.append(
-                f"| {p} | {len(values)} | {_median(values):.3f} | {max(values):.2f} | "
-                f"{ok} of {len(values)} |"
-            )
+    for side in dict.fromkeys(r["side"] for r in runs):
+        values = [r["overshoot_seconds"] for r in runs if r["side"] == side]
+        ok = sum(v <= OVERSHOOT_LIMIT for v in values)
+        lines.append(
+            f"| {side} | {len(values)} | {median(values):.3f} | {max(values):.2f} | "
+            f"{ok} of {len(values)} |"
+        )
     return "\n".join(lines)
 
 
@@ -502,20 +535,16 @@ def welch_interval(a, b, confidence: float = 0.95) -> Difference:
             f"a confidence interval needs 2 or more values on each side; got "
             f"{len(a)} and {len(b)}. Run more seeds (--seeds)."
         )
-    test = stats.ttest_ind(b, a, equal_var=False)
-    interval = test.confidence_interval(confidence)
+    interval = stats.ttest_ind(b, a, equal_var=False).confidence_interval(confidence)
     mean_a, mean_b = statistics.fmean(a), statistics.fmean(b)
     return Difference(mean_a, mean_b, mean_b - mean_a, float(interval.low), float(interval.high))
 
 
-def pooled_interval(
-    groups: list[tuple[list[float], list[float]]], confidence: float = 0.95
-) -> Difference:
+def pooled_interval(groups: list[tuple[list, list]], confidence: float = 0.95) -> Difference:
     """The mean over groups (approaches) of mean(b) - mean(a), with a Welch-Satterthwaite
     t-interval: each group's own seed spread counts, the gaps between groups do not."""
     from scipy import stats
 
-    k = len(groups)
     terms = []  # (variance of one side's mean, its degrees of freedom)
     for a, b in groups:
         for side in (a, b):
@@ -524,7 +553,7 @@ def pooled_interval(
             terms.append((statistics.variance(side) / len(side), len(side) - 1))
     mean_a = statistics.fmean(statistics.fmean(a) for a, _ in groups)
     mean_b = statistics.fmean(statistics.fmean(b) for _, b in groups)
-    variance = sum(v for v, _ in terms) / k**2
+    variance = sum(v for v, _ in terms) / len(groups) ** 2
     dof = (
         sum(v for v, _ in terms) ** 2 / sum(v**2 / d for v, d in terms if v > 0)
         if variance > 0
@@ -535,38 +564,28 @@ def pooled_interval(
     return Difference(mean_a, mean_b, difference, difference - half, difference + half)
 
 
-def comparison_table(
-    results: list[dict], approaches, base: str, other: str, labels: tuple[str, str]
-) -> str:
+def comparison_table(runs: list[dict], base: str, other: str, labels: tuple[str, str]) -> str:
     """Per approach: mean test accuracy of `base` and `other`, their difference, its 95 %
     Welch interval, and whether it is within noise; then the same pooled over approaches."""
 
-    def accuracies(approach, pipeline):
-        return [
-            100 * r["accuracy"]
-            for r in results
-            if r["approach"] == approach and r["pipeline"] == pipeline
-        ]
+    def accuracies(approach, side):
+        return [100 * r["accuracy"] for r in runs if (r["approach"], r["side"]) == (approach, side)]
 
     lines = [
         f"| approach | {labels[0]} % | {labels[1]} % | difference (points) | 95 % interval "
         "| within noise | seeds |",
-        "|" + "---|" * 7,
+        "|" + " --- |" * 7,
     ]
     groups = []
-    for approach in approaches:
+    for approach in sorted({r["approach"] for r in runs}):
         a, b = accuracies(approach, base), accuracies(approach, other)
+        if len(a) < 2 or len(b) < 2:
+            continue
         groups.append((a, b))
-        d = welch_interval(a, b)
-        lines.append(_difference_row(str(approach), d, f"{len(a)} / {len(b)}"))
+        lines.append(_difference_row(str(approach), welch_interval(a, b), f"{len(a)} / {len(b)}"))
     if len(groups) > 1:
-        lines.append(
-            _difference_row(
-                "all (mean of approaches)",
-                pooled_interval(groups),
-                f"{sum(len(a) for a, _ in groups)} / {sum(len(b) for _, b in groups)}",
-            )
-        )
+        seeds = f"{sum(len(a) for a, _ in groups)} / {sum(len(b) for _, b in groups)}"
+        lines.append(_difference_row("all (mean of approaches)", pooled_interval(groups), seeds))
     return "\n".join(lines)
 
 
@@ -581,24 +600,29 @@ def _difference_row(name: str, d: Difference, seeds: str) -> str:
 # Options and the main loop.
 # --------------------------------------------------------------------------------------------
 
+#: The accuracy part's sides: the lessons' code and the package's, both on the tutorial's data
+#: protocol (the same rows and vocabulary as the tutorial's pipeline; the package then trains
+#: with Keras 2's RMSprop, the lessons with Keras 3's).
+ACCURACY_SIDES = {
+    TUTORIAL: {},
+    f"{LESSONS}:tutorial": {"protocol": "tutorial"},
+    f"{PACKAGE}:tutorial": {"protocol": "tutorial"},
+}
 
-def parse_variants(
-    values: list[str] | None, protocol: str, pipelines: list[str], before: str | None = None
-) -> dict:
-    """The pipelines' options: 'ours' and 'stock' under `protocol`, 'before' with --before,
-    and each --variant NAME=JSON (under `protocol` unless its JSON names one)."""
-    known = {OURS: {"protocol": protocol}, STOCK: {"protocol": protocol, **SPEEDUPS_OFF}}
-    variants = {p: known[p] for p in pipelines if p in known}
-    if before:
-        variants["before"] = {"protocol": protocol, "src": before}
+
+def parse_variants(values: list[str] | None) -> dict:
+    """--variant SIDE:NAME=JSON options, by side name."""
+    variants = {}
     for value in values or []:
         name, _, options = value.partition("=")
+        if ":" not in name or name.partition(":")[0] not in SIDES:
+            sys.exit(f"--variant {value!r}: name it SIDE:NAME with SIDE one of {', '.join(SIDES)}.")
         try:
-            variants[f"{OURS}:{name}"] = {"protocol": protocol, **json.loads(options or "{}")}
+            variants[name] = json.loads(options or "{}")
         except json.JSONDecodeError as error:
             sys.exit(
                 f"--variant {value!r}: the part after '=' must be JSON such as "
-                f'{{"approach": {{"mask_padding": true}}}} ({error.msg}).'
+                f'{{"settings": {{"steps_per_execution": 8}}}} ({error.msg}).'
             )
     return variants
 
@@ -609,197 +633,119 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     parser.add_argument("--approaches", type=int, nargs="+", default=[1, 2, 3, 4, 5])
     parser.add_argument(
-        "--pipelines",
-        nargs="+",
-        default=[TUTORIAL, OURS, STOCK],
-        choices=[TUTORIAL, OURS, STOCK],
-        help="which to time (default: all)",
+        "--sides", nargs="+", default=list(SIDES), help="sides to time (default: all three)"
     )
     parser.add_argument(
         "--protocol",
         choices=["clean", "tutorial"],
         default="clean",
-        help="data protocol of ours and stock in the timing part (tutorial: "
-        "the tutorial's training rows and vocabulary)",
+        help="data protocol of the lessons' and the package's sides in the timing part",
     )
-    parser.add_argument("--repeats", type=int, default=3, help="timing runs per pipeline")
+    parser.add_argument("--repeats", type=int, default=3, help="timing runs per side")
     parser.add_argument(
-        "--rows",
-        type=int,
-        default=FULL_TRAIN_ROWS,
-        help="training rows for timing (the mini split is replicated)",
+        "--rows", type=int, default=FULL_TRAIN_ROWS, help="training rows for timing (stand-in)"
     )
-    parser.add_argument(
-        "--epochs",
-        type=int,
-        default=FIT_EPOCHS,
-        help="epochs per timing run (default 5: the tutorial's whole fit)",
-    )
-    parser.add_argument("--seeds", type=int, default=6, help="seeds for the accuracy part")
+    parser.add_argument("--epochs", type=int, default=FIT_EPOCHS, help="epochs per timing run")
+    parser.add_argument("--seeds", type=int, default=10, help="seeds for the accuracy part")
     parser.add_argument("--accuracy-epochs", type=int, default=5)
     parser.add_argument("--skip-timing", action="store_true")
     parser.add_argument("--skip-accuracy", action="store_true")
     parser.add_argument("--data", help="a folder with train.csv/test.csv to time on instead")
-    parser.add_argument("--threads", type=int, help="TF intra/inter-op threads for the children")
     parser.add_argument(
         "--variant",
         action="append",
-        metavar="NAME=JSON",
-        help="also time the lessons' path with these options, e.g. "
-        '\'mask={"approach": {"mask_padding": true}}\' (keys: approach: '
-        "fields of the approach; preset: fields of the full preset; "
-        "protocol; speedups: true/false; env: environment variables for "
-        "the child; src: a folder holding another textrnn_lessons/); "
-        "repeatable",
+        metavar="SIDE:NAME=JSON",
+        help="also time a side with other options (repeatable). lessons: "
+        '{"settings": {...changes to KERAS_DEFAULTS}} or {"keras_defaults_for": ["input"]} '
+        "(the lesson's settings but Keras's default for these); package: {\"runtime\": false, "
+        '"optimizer": "rmsprop_keras2"}; any side: {"env": {...}, "src": DIR holding another '
+        "textrnn_lessons/}",
     )
-    parser.add_argument(
-        "--before",
-        metavar="DIR",
-        help="also run the package found in DIR (a folder holding another "
-        "textrnn_lessons/ with this API, e.g. from `git archive`) as "
-        "pipeline 'before'",
-    )
-    parser.add_argument("--json-out", help="also write every measurement to this JSON file")
-    parser.add_argument("--child", choices=[TUTORIAL, OURS], help=argparse.SUPPRESS)
+    parser.add_argument("--runs", type=Path, help="JSON-lines file of finished runs (resumes)")
+    parser.add_argument("--child", choices=SIDES, help=argparse.SUPPRESS)
     parser.add_argument("--options", help=argparse.SUPPRESS)
     parser.add_argument("--approach", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--seed", type=int, default=42, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
-def run_timing(args, variants: dict, env: dict, everything: dict) -> None:
-    pipelines = [p for p in args.pipelines if p == TUTORIAL] + list(variants)
+def _progress(run: dict, label: str) -> None:
+    print(
+        f"  {label} approach {run['approach']} {run['side']:16s} prep "
+        f"{run['prep_seconds']:.1f}s fit {run['fit_seconds']:.1f}s epochs "
+        f"{[round(s, 1) for s in run['epoch_seconds']]} overshoot "
+        f"{run['overshoot_seconds']:.2f}s accuracy {100 * run['accuracy']:.1f}% peak "
+        f"{run['peak_rss_mb']:,.0f} MB",
+        flush=True,
+    )
+
+
+def run_timing(args, variants: dict, log: RunLog) -> list[dict]:
+    sides = list(args.sides) + [v for v in variants if v not in args.sides]
     with tempfile.TemporaryDirectory(prefix="textrnn-bench-") as scratch:
         folder, described = timing_data(args, Path(scratch))
         print(
             f"Timing data: {described}; batch {BATCH_SIZE}, {args.epochs} epochs per run, "
-            f"{args.repeats} interleaved runs per pipeline and approach; ours and stock under "
-            f"the {args.protocol} protocol.",
+            f"{args.repeats} interleaved runs per side and approach; the lessons' and the "
+            f"package's sides under the {args.protocol} protocol.",
             flush=True,
         )
-        for repeat, approach, pipeline in schedule(args.approaches, args.repeats, pipelines):
-            result = measure(pipeline, approach, folder, args.epochs, 42, variants, env)
-            everything["timing"].append(result)
-            print(
-                f"  run {repeat + 1} approach {approach} {pipeline:12s} prep "
-                f"{result['prep_seconds']:.1f}s fit {result['fit_seconds']:.1f}s epochs "
-                f"{[round(s, 1) for s in result['epoch_seconds']]} overshoot "
-                f"{result['overshoot_seconds']:.2f}s peak {result['peak_rss_mb']:,.0f} MB",
-                flush=True,
-            )
-    results = everything["timing"]
-    vocabularies = {
-        p: next(r["vocabulary"] for r in results if r["pipeline"] == p) for p in pipelines
-    }
-    print(
-        "\nTiming (medians; seconds, MB):\n\n" + timing_table(results, args.approaches, pipelines)
-    )
-    print(
-        f"\nVocabulary (words + padding/unknown): "
-        f"{', '.join(f'{p} {v:,}' for p, v in vocabularies.items())}. Throughput below is "
-        "per training row; the first epoch counts from fit's call. The 5-epoch fit is "
-        + (
-            "measured."
-            if args.epochs == FIT_EPOCHS
-            else f"the {args.epochs}-epoch fit plus {FIT_EPOCHS - args.epochs} steady epochs (~)."
-        )
-    )
-    if TUTORIAL in pipelines:
-        print(
-            "\nEach pipeline's throughput / the tutorial's (higher is better); prep time as a "
-            "quotient (lower is better):\n\n" + ratio_table(results, args.approaches, pipelines)
-        )
-    if OURS in pipelines and STOCK in pipelines:
-        print(
-            "\nThe speed-ups' own gain: ours / stock:\n\n"
-            + ratio_table(results, args.approaches, [STOCK, OURS], base=STOCK)
-        )
-    print(
-        "\nfit's return after its last epoch, all approaches:\n\n"
-        + overshoot_table(results, pipelines)
-    )
+        for repeat, approach, side in schedule(args.approaches, args.repeats, sides):
+            if log.done("timing", side, approach, repeat, args.epochs):
+                continue
+            _, options = side_options(side, variants, args.protocol)
+            run = measure(side, approach, folder, args.epochs, 42, options)
+            log.add({**run, "part": "timing", "round": repeat, "data": described})
+            _progress(run, f"run {repeat + 1}")
+    return [
+        r for r in log.part("timing") if r["side"] in sides and r["approach"] in args.approaches
+    ]
 
 
-def run_accuracy(args, env: dict, everything: dict) -> None:
-    """The package under the tutorial protocol against the tutorial's pipeline, and the
-    package's clean protocol against its tutorial protocol, on the mini split."""
-    variants = {
-        f"{OURS}:tutorial": {"protocol": "tutorial"},
-        f"{OURS}:clean": {"protocol": "clean"},
-    }
-    pipelines = [TUTORIAL, *variants]
-    sizes = ", ".join(f"{n}: {v:,}" for n, v in mini_sizes().items())
+def run_accuracy(args, log: RunLog, variants: dict = ACCURACY_SIDES) -> list[dict]:
+    sides = list(variants)
     print(
-        f"\nAccuracy: {MINI} ({sizes}), {args.accuracy_epochs} epochs, batch {BATCH_SIZE}, "
-        f"seeds 1-{args.seeds}, each run its own process",
+        f"\nAccuracy: {MINI}, {args.accuracy_epochs} epochs, batch {BATCH_SIZE}, seeds "
+        f"1-{args.seeds}, each run its own process",
         flush=True,
     )
     for seed in range(1, args.seeds + 1):
-        shift = seed % len(pipelines)  # who goes first also rotates from seed to seed
-        for _, approach, pipeline in schedule(
-            args.approaches, 1, pipelines[shift:] + pipelines[:shift]
-        ):
-            result = measure(pipeline, approach, MINI, args.accuracy_epochs, seed, variants, env)
-            everything["accuracy"].append(result)
-            print(
-                f"  seed {seed} approach {approach} {pipeline:14s} "
-                f"accuracy {100 * result['accuracy']:.2f}%",
-                flush=True,
-            )
-    results = everything["accuracy"]
-    print(
-        "\nLike for like: the package under the tutorial protocol against the tutorial's "
-        "pipeline (test accuracy %; difference = package - tutorial; 95 % Welch t-interval, "
-        "seeds unpaired: the two pipelines draw different weights from one seed):\n\n"
-        + comparison_table(
-            results,
-            args.approaches,
-            TUTORIAL,
-            f"{OURS}:tutorial",
-            ("tutorial's pipeline", "package, tutorial protocol"),
-        )
-    )
-    print(
-        "\nThe clean protocol's cost: the package under the clean protocol against its "
-        "tutorial protocol (difference = clean - tutorial protocol):\n\n"
-        + comparison_table(
-            results,
-            args.approaches,
-            f"{OURS}:tutorial",
-            f"{OURS}:clean",
-            ("package, tutorial protocol", "package, clean protocol"),
-        )
-    )
-    print(
-        "\nfit's return after its last epoch in these runs:\n\n"
-        + overshoot_table(results, pipelines)
+        for _, approach, side in schedule(args.approaches, 1, rotated(sides, seed)):
+            if log.done("accuracy", side, approach, seed, args.accuracy_epochs):
+                continue
+            _, options = side_options(side, variants, "clean")
+            run = measure(side, approach, MINI, args.accuracy_epochs, seed, options)
+            log.add({**run, "part": "accuracy", "round": seed})
+            _progress(run, f"seed {seed}")
+    return [r for r in log.part("accuracy") if r["approach"] in args.approaches]
+
+
+def accuracy_tables(runs: list[dict]) -> str:
+    """Each accuracy side against the tutorial's pipeline (difference = side - tutorial)."""
+    return "\n\n".join(
+        f"{side} against the tutorial's pipeline (test accuracy %):\n\n"
+        + comparison_table(runs, TUTORIAL, side, ("tutorial's pipeline", side))
+        for side in dict.fromkeys(r["side"] for r in runs)
+        if side != TUTORIAL
     )
 
 
 def main(argv=None) -> None:
     args = parse_args(argv)
     if args.child:
-        run_child(args)
+        run_as_child(args)
         return
-    variants = parse_variants(args.variant, args.protocol, args.pipelines, args.before)
-    env = child_environment(args)
-    machine = machine_line()
-    print(f"Machine: {machine}", flush=True)
-    everything = {"machine": machine, "variants": variants, "timing": [], "accuracy": []}
+    from common import machine_line
+
+    sys.path.insert(0, str(REPO))
+    print(f"Machine: {machine_line()}", flush=True)
+    log = RunLog(args.runs)
     if not args.skip_timing:
-        run_timing(args, variants, env, everything)
+        timing = run_timing(args, parse_variants(args.variant), log)
+        print("\nTiming (medians; seconds, MB):\n\n" + timing_table(timing))
+        print("\nfit's return after its last epoch:\n\n" + overshoot_table(timing))
     if not args.skip_accuracy:
-        run_accuracy(args, env, everything)
-    if args.json_out:
-        Path(args.json_out).write_text(json.dumps(everything, indent=1))
-
-
-def mini_sizes() -> dict:
-    """Rows in the mini split's files."""
-    return {
-        name: sum(1 for _ in open(MINI / f"{name}.csv", encoding="utf-8"))
-        for name in ("train", "test")
-    }
+        print("\n" + accuracy_tables(run_accuracy(args, log)))
 
 
 if __name__ == "__main__":

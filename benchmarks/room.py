@@ -35,9 +35,9 @@ from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import stand_in_data  # a sibling module
 from room_hub import Hub, MemoryWatch, RoomError, find_proxy
 from room_learner import learner
-from stand_in import stand_in_data
 
 REPO = Path(__file__).resolve().parents[1]
 MB = 2**20

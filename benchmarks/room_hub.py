@@ -21,7 +21,7 @@ from pathlib import Path
 
 import psutil
 import requests
-from sampling import Sampler  # a sibling script
+from common import Sampler  # a sibling module
 
 REPO = Path(__file__).resolve().parents[1]
 LOCAL_PROXY = REPO / ".ci" / "proxy" / "node_modules" / ".bin" / "configurable-http-proxy"

@@ -1,292 +1,229 @@
-"""The README's *Speed* section from one command (issue 17): the tutorial's pipeline against the
-lessons' path, and a learner's wait on one core, with every target checked.
+"""benchmarks/README.md's speed tables from one command: the tutorial's pipeline against the
+lessons' stock Keras (with and without the public settings lesson 02 teaches) and the package's
+speed runtime, timed interleaved, then accuracy like for like over seeds, every target checked.
 
-It runs `pipeline_speed.py` (timing on 120,000 rows, then accuracy on the mini split) and
-`latency.py` (one core), keeps their JSON, and prints the section's tables in Markdown:
+Every finished run goes to OUT/runs.jsonl as it finishes; run the same command again after a
+stop and it goes on where it stopped (a different --quick/full choice reuses what fits). The
+tables are printed and written to OUT/section.md.
 
-* training: the whole 5-epoch `fit`, wall clock from call to return, and the first epoch
-  (counted from the call), as throughput per training row over the tutorial's pipeline's;
-  stock Keras 3 (the speed-ups off) beside the lessons' path; peak RSS; how many runs of `fit`
-  returned within 0.5 s of their last epoch;
-* a learner's wait on one core: notebook 02's *Run All*, the panel's first and second Train
-  click to the first live point, importing the package and Keras;
-* accuracy like for like: mean and range over seeds for the tutorial's pipeline, the package
-  under the tutorial protocol and under the clean one;
-* the targets, each met or not, with its figures.
+    .venv/bin/python benchmarks/speed_section.py --out speed-results            # full
+    .venv/bin/python benchmarks/speed_section.py --out speed-results --quick    # about 30 min
+    .venv/bin/python benchmarks/speed_section.py --out speed-results --tables-only
 
-    .venv/bin/python benchmarks/speed_section.py --out /tmp/speed    # about 2 hours, 2 cores
-    .venv/bin/python benchmarks/speed_section.py --pipeline-json timing.json accuracy.json \\
-        --latency-json latency.json                                  # tables from saved runs
+Full: 5 approaches x 5 sides x 3 timing runs of 5 epochs on 120,000 rows, then 10 seeds x 5
+approaches x 4 sides on the mini split: about 3 hours on 2 quiet cores. Quick: approaches 1,
+3 and 5, one timing run each, 3 seeds (about 30 minutes).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import statistics
-import subprocess
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+import pipeline_speed as bench  # a sibling script
+from common import MINI, REPO, machine_line
 
-import latency  # noqa: E402  (a sibling script)
-import pipeline_speed as bench  # noqa: E402
-
-TARGETS = {"fit": 1.5, "first": 1.3}  # throughput over the tutorial's pipeline (issue 17)
-
-
-def merged(paths: list[Path]) -> dict:
-    """pipeline_speed.py's JSON files as one: their timing and accuracy runs added up."""
-    everything = {"machine": [], "timing": [], "accuracy": []}
-    for path in paths:
-        saved = json.loads(path.read_text())
-        everything["machine"].append(saved["machine"])
-        everything["timing"] += saved["timing"]
-        everything["accuracy"] += saved["accuracy"]
-    return everything
-
-
-def _pipelines(runs: list[dict]) -> list[str]:
-    return [
-        p
-        for p in (bench.TUTORIAL, bench.STOCK, bench.OURS)
-        if any(r["pipeline"] == p for r in runs)
-    ]
+TARGETS = {"lessons": 1.0, "package": 1.5, "package first epoch": 1.3}
+BARE = f"{bench.LESSONS}:keras-defaults"
+OWN_THREADS = f"{bench.LESSONS}:own-threads"
+TIMING_VARIANTS = {
+    BARE: {"settings": {}},
+    OWN_THREADS: {"keras_defaults_for": ["intra_op_threads"]},
+}
+TIMING_SIDES = [bench.TUTORIAL, BARE, bench.LESSONS, OWN_THREADS, bench.PACKAGE]
+ACCURACY_SIDES = {
+    bench.TUTORIAL: {},
+    f"{bench.LESSONS}:tutorial": {"protocol": "tutorial"},
+    f"{bench.PACKAGE}:tutorial": {"protocol": "tutorial"},
+    bench.LESSONS: {"protocol": "clean"},
+}
+COLUMNS = {
+    bench.TUTORIAL: "tutorial",
+    BARE: "stock Keras 3",
+    bench.LESSONS: "lessons",
+    OWN_THREADS: "lessons, TF's threads",
+    bench.PACKAGE: "package",
+}
 
 
 def training_table(runs: list[dict]) -> str:
-    approaches = sorted({r["approach"] for r in runs})
-    summary = bench._summaries(runs, approaches, _pipelines(runs))
+    """Per approach: each side's whole 5-epoch fit, then throughput per training row over the
+    tutorial's (whole fit and first epoch), fit's worst overshoot, peak RSS."""
+    found = bench.summaries(runs)
+    sides = [s for s in TIMING_SIDES if any(side == s for _, side in found)]
+    names = " / ".join(COLUMNS[s] for s in sides)
     lines = [
-        "| Approach | 5-epoch `fit`, s (tutorial / stock / ours) | ours ÷ tutorial: whole fit "
-        "| first epoch | ours ÷ stock: whole fit | Peak RSS, MB (tutorial / stock / ours) |",
-        "| --- | --- | --- | --- | --- | --- |",
+        f"| Approach | 5-epoch `fit`, s ({names}) | "
+        + " | ".join(f"{COLUMNS[s]} ÷ tutorial: fit, 1st epoch" for s in sides[1:])
+        + f" | worst overshoot, s ({names}) | peak RSS, MB ({names}) |",
+        "| --- " * (4 + len(sides) - 1) + "|",
     ]
-    for a in approaches:
-        t, s, o = (summary.get((a, p)) for p in (bench.TUTORIAL, bench.STOCK, bench.OURS))
-        if not (t and o):
-            continue
-        seconds = " / ".join(f"{x['fit5']:.1f}" if x else "–" for x in (t, s, o))
-        rss = " / ".join(f"{x['rss']:,.0f}" if x else "–" for x in (t, s, o))
-        over_stock = f"{o['rate_fit5'] / s['rate_fit5']:.2f}×" if s else "–"
+    for approach in sorted({a for a, _ in found}):
+        cells = [found.get((approach, s)) for s in sides]
+        base = cells[0]
+        ratios = [
+            f"{c['rate_fit5'] / base['rate_fit5']:.2f}×, {c['rate_first'] / base['rate_first']:.2f}×"
+            if c and base
+            else "–"
+            for c in cells[1:]
+        ]
         lines.append(
-            f"| {a} | {seconds} | **{o['rate_fit5'] / t['rate_fit5']:.2f}×** | "
-            f"{o['rate_first'] / t['rate_first']:.2f}× | {over_stock} | {rss} |"
+            f"| {approach} | "
+            + " / ".join(_fit_cell(c) for c in cells)
+            + " | "
+            + " | ".join(ratios)
+            + " | "
+            + " / ".join(f"{c['overshoot_max']:.1f}" if c else "–" for c in cells)
+            + " | "
+            + " / ".join(f"{c['rss']:,.0f}" if c else "–" for c in cells)
+            + " |"
         )
     return "\n".join(lines)
 
 
-def latency_table(runs: list[dict]) -> str:
-    found = latency.figures(runs)
-    rows = [
-        (
-            "Notebook 02, *Run All* in a fresh kernel",
-            "notebook 02 Run All, wall s",
-            latency.TARGETS["notebook"],
-        ),
-        ("of which training (the `fit` cell)", "notebook 02 training (fit cell) s", None),
-        (
-            "Panel: first Train click to the first live point",
-            "first click -> first live point",
-            latency.TARGETS["first_click"],
-        ),
-        (
-            "Panel: second Train click to the first live point",
-            "second click -> first live point",
-            latency.TARGETS["second_click"],
-        ),
-        ("`import textrnn_lessons` then `import keras`", "import textrnn_lessons + keras", None),
-        ("Notebook 02's kernel, peak RSS (MB)", "notebook 02 kernel peak RSS MB", None),
-    ]
-    lines = ["| One core, workshop preset | Median (min–max) | Target |", "| --- | --- | --- |"]
-    for text, name, target in rows:
-        if name not in found:
-            continue
-        values = found[name]
-        shown = "{:,.0f}" if name.endswith("MB") else "{:.1f} s"
-        goal = (
-            ""
-            if target is None
-            else (
-                f"≤ {target:.0f} s: "
-                + ("met" if statistics.median(values) <= target else "**not met**")
-            )
-        )
-        lines.append(
-            f"| {text} | {shown.format(statistics.median(values))} "
-            f"({shown.format(min(values))}–{shown.format(max(values))}) | {goal} |"
-        )
-    return "\n".join(lines)
+def _fit_cell(summary) -> str:
+    if not summary:
+        return "–"
+    return f"{summary['fit5']:.1f}" if summary["fit5_measured"] else f"~{summary['fit5']:.1f}"
 
 
-def accuracy_table(runs: list[dict]) -> str:
-    columns = [bench.TUTORIAL, f"{bench.OURS}:tutorial", f"{bench.OURS}:clean"]
+def target_lines(runs: list[dict]) -> list[str]:
+    """Each target, met or not, with the figures behind it."""
+
+    def verdict(values: dict, limit: float) -> str:
+        shown = ", ".join(f"{a}: {v:.2f}×" for a, v in values.items())
+        met = values and min(values.values()) >= limit
+        return f"{'met' if met else '**not met**'} ({shown})"
+
+    lessons = bench.ratios(runs, bench.LESSONS)
+    package = bench.ratios(runs, bench.PACKAGE)
     lines = [
-        "| Approach | Tutorial's pipeline | Package, tutorial protocol | Package, clean "
-        "protocol (the lessons') |",
-        "| --- | --- | --- | --- |",
+        f"- The lessons' stock path ≥ {TARGETS['lessons']}× the tutorial's pipeline over a "
+        "whole 5-epoch `fit`, every approach: "
+        + verdict({a: fit for a, (fit, _) in lessons.items()}, TARGETS["lessons"]),
+        f"- The package's runtime ≥ {TARGETS['package']}× over a whole 5-epoch `fit`: "
+        + verdict({a: fit for a, (fit, _) in package.items()}, TARGETS["package"]),
+        f"- The package's runtime ≥ {TARGETS['package first epoch']}× over the first epoch: "
+        + verdict({a: first for a, (_, first) in package.items()}, TARGETS["package first epoch"]),
     ]
-    for a in sorted({r["approach"] for r in runs}):
-        cells = []
-        for p in columns:
-            values = [
-                100 * r["accuracy"] for r in runs if r["approach"] == a and r["pipeline"] == p
-            ]
-            cells.append(
-                f"{statistics.mean(values):.1f} % ({min(values):.1f}–{max(values):.1f})"
-                if values
-                else "–"
-            )
-        lines.append(f"| {a} | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+    for side in (bench.LESSONS, bench.PACKAGE):
+        values = [r["overshoot_seconds"] for r in runs if r["side"] == side]
+        ok = sum(v <= bench.OVERSHOOT_LIMIT for v in values)
+        lines.append(
+            f"- {COLUMNS[side].capitalize()}: `fit` returns within {bench.OVERSHOOT_LIMIT} s of "
+            f"its last epoch: {'met' if ok == len(values) else '**not met**'} ({ok} of "
+            f"{len(values)} runs, timing and accuracy)"
+        )
+    return lines
 
 
-def differences(runs: list[dict]) -> list[str]:
-    """Mean over the approaches: package (tutorial protocol) - tutorial, clean - tutorial protocol."""
-    approaches = sorted({r["approach"] for r in runs})
-
-    def groups(a_name, b_name):
-        def pick(a, p):
-            return [100 * r["accuracy"] for r in runs if r["approach"] == a and r["pipeline"] == p]
-
-        return [(pick(a, a_name), pick(a, b_name)) for a in approaches]
-
-    lines = []
-    for text, a_name, b_name in [
+def accuracy_section(runs: list[dict]) -> str:
+    """Three like-for-like comparisons, each with its Welch intervals."""
+    parts = [
         (
-            "package under the tutorial protocol minus the tutorial's pipeline",
+            "The lessons' code (Keras 3's RMSprop) on the tutorial's data protocol against the "
+            "tutorial's pipeline: the same rows and vocabulary, so the difference is the code's.",
             bench.TUTORIAL,
-            f"{bench.OURS}:tutorial",
+            f"{bench.LESSONS}:tutorial",
+            ("tutorial's pipeline", "lessons, tutorial protocol"),
         ),
         (
-            "clean protocol minus tutorial protocol (the package)",
-            f"{bench.OURS}:tutorial",
-            f"{bench.OURS}:clean",
+            "The package under the tutorial protocol (Keras 2's RMSprop, `--protocol tutorial`) "
+            "against the tutorial's pipeline.",
+            bench.TUTORIAL,
+            f"{bench.PACKAGE}:tutorial",
+            ("tutorial's pipeline", "package, tutorial protocol"),
         ),
-    ]:
-        pairs = groups(a_name, b_name)
-        if all(x and y for x, y in pairs):
-            d = bench.pooled_interval(pairs)
-            lines.append(
-                f"{text}: {d.difference:+.1f} points (95 % interval {d.low:+.1f} to "
-                f"{d.high:+.1f}; {'within' if d.within_noise else 'beyond'} the noise)"
-            )
-    return lines
-
-
-def target_lines(timing: list[dict], latency_runs: list[dict]) -> list[str]:
-    approaches = sorted({r["approach"] for r in timing})
-    summary = bench._summaries(timing, approaches, _pipelines(timing))
-    ratios = {
-        a: (summary[(a, bench.OURS)], summary[(a, bench.TUTORIAL)])
-        for a in approaches
-        if (a, bench.OURS) in summary and (a, bench.TUTORIAL) in summary
-    }
-    fit = {a: o["rate_fit5"] / t["rate_fit5"] for a, (o, t) in ratios.items()}
-    first = {a: o["rate_first"] / t["rate_first"] for a, (o, t) in ratios.items()}
-    rss = {a: (o["rss"], t["rss"]) for a, (o, t) in ratios.items()}
-
-    def verdict(ok: bool) -> str:
-        return "met" if ok else "**not met**"
-
-    listed = lambda d: ", ".join(f"{a}: {v:.2f}×" for a, v in d.items())  # noqa: E731
-    lines = [
-        f"- Throughput over a 5-epoch `fit` ≥ {TARGETS['fit']}× the tutorial's on every "
-        f"approach: {verdict(min(fit.values()) >= TARGETS['fit'])} ({listed(fit)})",
-        f"- First epoch ≥ {TARGETS['first']}×: {verdict(min(first.values()) >= TARGETS['first'])} "
-        f"({listed(first)})",
-        "- Peak RSS ≤ the tutorial pipeline's on every approach: "
-        + verdict(all(o <= t for o, t in rss.values()))
-        + " ("
-        + ", ".join(f"{a}: {o:,.0f} vs {t:,.0f} MB" for a, (o, t) in rss.items())
-        + ")",
+        (
+            "The lessons as they run (the clean protocol: a tenth of the training articles held "
+            "out, the vocabulary from training text only) against the tutorial's pipeline.",
+            bench.TUTORIAL,
+            bench.LESSONS,
+            ("tutorial's pipeline", "lessons, clean protocol"),
+        ),
     ]
-    ours = [r["overshoot_seconds"] for r in timing if r["pipeline"] == bench.OURS]
-    lines.append(
-        f"- `fit` returns within {bench.OVERSHOOT_LIMIT} s of its last epoch: "
-        f"{verdict(all(v <= bench.OVERSHOOT_LIMIT for v in ours))} "
-        f"({sum(v <= bench.OVERSHOOT_LIMIT for v in ours)} of {len(ours)} timing runs)"
+    return "\n\n".join(
+        f"{text}\n\n{bench.comparison_table(runs, base, other, labels)}"
+        for text, base, other, labels in parts
     )
-    if latency_runs:
-        lines += latency.target_lines(latency_runs)
-    return lines
 
 
-def section(pipeline: dict, latency_saved: dict | None) -> str:
-    latency_runs = latency_saved["runs"] if latency_saved else []
-    parts = ["Machine (pipeline_speed): " + " | ".join(pipeline["machine"])]
-    if latency_saved:
-        parts.append("Machine (latency): " + latency_saved["machine"])
-    if pipeline["timing"]:
-        every_run = pipeline["timing"] + pipeline["accuracy"]
+def section(timing: list[dict], accuracy: list[dict], machine: str) -> str:
+    loads = [r["load_average"] for r in timing + accuracy if "load_average" in r]
+    parts = [f"Measured on: {machine}."]
+    if loads:
+        parts[0] += (
+            f" Load average (1 minute) as each run started: median {bench.median(loads):.1f}, "
+            f"{min(loads):.1f} to {max(loads):.1f} (the benchmark itself adds about 1)."
+        )
+    if timing:
+        data = timing[0].get("data", "")
         parts += [
-            "Training, medians:",
-            training_table(pipeline["timing"]),
-            "`fit`'s return after its last epoch, timing and accuracy runs:",
-            bench.overshoot_table(every_run, list(dict.fromkeys(r["pipeline"] for r in every_run))),
+            f"Timing data: {data}; batch {bench.BATCH_SIZE}; each run its own process, the sides "
+            "interleaved and who goes first rotating; medians over the runs. Throughput is per "
+            "training row (the lessons and the package train on 108,000 rows under the clean "
+            "protocol, the tutorial on 120,000); the first epoch counts from `fit`'s call.",
+            training_table(timing),
+            "Targets:\n\n" + "\n".join(target_lines(timing + accuracy)),
         ]
-    if latency_runs:
-        parts += ["A learner's wait:", latency_table(latency_runs)]
-    if pipeline["accuracy"]:
+    if accuracy:
+        seeds = len({r["round"] for r in accuracy})
         parts += [
-            "Test accuracy, mean (lowest–highest):",
-            accuracy_table(pipeline["accuracy"]),
-            "\n".join(differences(pipeline["accuracy"])),
+            f"Accuracy on the mini split ({MINI.name}: 6,000 training and 1,600 test articles), "
+            f"5 epochs, batch {bench.BATCH_SIZE}, {seeds} seeds, every run its own process; "
+            "test accuracy in %, difference and its 95 % Welch interval (seeds unpaired: two "
+            "pipelines draw different weights from one seed), and over all approaches the mean "
+            "difference with a Welch-Satterthwaite interval.",
+            accuracy_section(accuracy),
         ]
-    if pipeline["timing"]:
-        parts += ["Targets:", "\n".join(target_lines(pipeline["timing"], latency_runs))]
     return "\n\n".join(parts)
 
 
-def run_benchmarks(out: Path, seeds: int) -> tuple[list[Path], Path]:
-    out.mkdir(parents=True, exist_ok=True)
-    pipeline_json, latency_json = out / "pipeline_speed.json", out / "latency.json"
-    for command in (
-        [
-            sys.executable,
-            str(HERE / "pipeline_speed.py"),
-            "--seeds",
-            str(seeds),
-            "--json-out",
-            str(pipeline_json),
-        ],
-        [sys.executable, str(HERE / "latency.py"), "--json-out", str(latency_json)],
-    ):
-        print("$ " + " ".join(command[1:]), flush=True)
-        subprocess.run(command, check=True)
-    return [pipeline_json], latency_json
-
-
 def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=Path("speed-results"),
-        help="folder for the benchmarks' JSON (default: ./speed-results)",
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--seeds", type=int, default=10, help="seeds for the accuracy part")
     parser.add_argument(
-        "--pipeline-json",
-        type=Path,
-        nargs="+",
-        help="print the tables from these pipeline_speed.py JSON files instead",
+        "--out", type=Path, default=REPO / "speed-results", help="folder for runs and tables"
     )
-    parser.add_argument("--latency-json", type=Path, help="and this latency.py JSON file")
+    parser.add_argument("--quick", action="store_true", help="approaches 1, 3, 5; 1 run; 3 seeds")
+    parser.add_argument("--tables-only", action="store_true", help="print from OUT/runs.jsonl")
+    parser.add_argument("--approaches", type=int, nargs="+", help="instead of all (or --quick's)")
+    parser.add_argument("--repeats", type=int, help="timing runs per side (3; --quick 1)")
+    parser.add_argument("--seeds", type=int, help="accuracy seeds (10; --quick 3)")
+    parser.add_argument(
+        "--parts", nargs="+", choices=["timing", "accuracy"], default=["timing", "accuracy"]
+    )
+    parser.add_argument("--data", help="a folder with the canonical train.csv/test.csv to time on")
     return parser.parse_args(argv)
 
 
 def main(argv=None) -> None:
     args = parse_args(argv)
-    if args.pipeline_json:
-        pipeline_files, latency_file = args.pipeline_json, args.latency_json
-    else:
-        pipeline_files, latency_file = run_benchmarks(args.out, args.seeds)
-    latency_saved = json.loads(latency_file.read_text()) if latency_file else None
-    print(section(merged(pipeline_files), latency_saved))
+    args.out.mkdir(parents=True, exist_ok=True)
+    approaches = args.approaches or ([1, 3, 5] if args.quick else [1, 2, 3, 4, 5])
+    repeats = args.repeats or (1 if args.quick else 3)
+    seeds = args.seeds or (3 if args.quick else 10)
+    machine = machine_line()
+    print(f"Machine: {machine}", flush=True)
+    log = bench.RunLog(args.out / "runs.jsonl")
+    options = bench.parse_args(
+        ["--approaches", *map(str, approaches), "--repeats", str(repeats), "--seeds", str(seeds)]
+        + ["--sides", *TIMING_SIDES]
+        + (["--data", args.data] if args.data else [])
+    )
+    if not args.tables_only and "timing" in args.parts:
+        bench.run_timing(options, TIMING_VARIANTS, log)
+    if not args.tables_only and "accuracy" in args.parts:
+        bench.run_accuracy(options, log, ACCURACY_SIDES)
+    timing = [r for r in log.part("timing") if r["approach"] in approaches]
+    accuracy = [r for r in log.part("accuracy") if r["approach"] in approaches]
+    text = section(timing, accuracy, machine)
+    (args.out / "section.md").write_text(text + "\n")
+    print("\n" + text)
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, str(REPO))
     main()

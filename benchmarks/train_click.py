@@ -19,6 +19,7 @@ parser.add_argument("--rounds", type=int, default=3)
 args = parser.parse_args()
 os.environ.setdefault("TEXTRNN_LESSONS_RESULTS", os.path.join(tempfile.mkdtemp(), "results.jsonl"))
 
+from textrnn_lessons.data.reading import load_ag_news  # noqa: E402
 from textrnn_lessons.ui import ApproachPanel  # noqa: E402
 
 
@@ -50,7 +51,7 @@ for preset in args.presets:
                 f"  round {r + 1} approach {number}: click {total:.1f} s (fit {fit:.1f} s)",
                 flush=True,
             )
-    data = panel._run.bench.data(preset)
+    data = load_ag_news(preset)  # read again, after the clicks, to describe it
     print(
         f"\n[{preset}] {data.describe()}; {data.preset.epochs} epoch(s), batch {data.preset.batch_size}"
     )

@@ -842,6 +842,49 @@ PAIR_CASES = [
 ]
 
 
+# ---------------------------------------------------------------- training arguments (speed)
+# Trainer.run (the panel, the CLI, lesson 07) and the speed runtime's switch: each bad value is
+# refused with a sentence before anything trains.
+
+
+@dataclass(frozen=True)
+class Training:
+    """One hostile call of Trainer.run (keywords) or Trainer() (environment)."""
+
+    case: str
+    options: dict
+    says: str
+    env: dict = field(default_factory=dict)
+
+
+TRAINING_CASES = [
+    Training("epochs=0", {"epochs": 0}, "epochs must be a whole number of 1 or more, got 0"),
+    Training("epochs=-1", {"epochs": -1}, "epochs must be a whole number of 1 or more, got -1"),
+    Training("epochs=2.5", {"epochs": 2.5}, "got 2.5 (leave it out for the smoke preset's 1)"),
+    Training("epochs=True", {"epochs": True}, "epochs must be a whole number"),
+    Training("batch_size=-5", {"batch_size": -5}, "batch_size must be a whole number of 1 or"),
+    Training("batch_size='512'", {"batch_size": "512"}, "got '512'"),
+    Training("learning_rate=-1.0", {"learning_rate": -1.0}, "must be a number above 0, got -1.0"),
+    Training("learning_rate=0", {"learning_rate": 0}, "learning_rate must be a number above 0"),
+    Training("learning_rate=nan", {"learning_rate": float("nan")}, "above 0, got nan"),
+    Training("optimizer='sgd'", {"optimizer": "sgd"}, "Unknown optimizer 'sgd'. Choose one of"),
+    Training(
+        "two bad values at once",
+        {"epochs": 0, "learning_rate": -1.0},
+        "Nothing was trained: epochs must be",
+    ),
+    *(
+        Training(
+            f"TEXTRNN_LESSONS_SPEEDUPS={value}",
+            {},
+            f"TEXTRNN_LESSONS_SPEEDUPS is '{value}', which it does not know. Set it to on or off",
+            {"TEXTRNN_LESSONS_SPEEDUPS": value},
+        )
+        for value in ("bogus", "disabled", "none")
+    ),
+]
+
+
 @pytest.mark.parametrize("row", PAIR_CASES, ids=[row.case for row in PAIR_CASES])
 def test_a_lesson_pair_never_loses_an_edit_silently(row: PairCase, tmp_path):
     from .test_lesson_pairs import lesson_copy, run_tool
@@ -855,3 +898,19 @@ def test_a_lesson_pair_never_loses_an_edit_silently(row: PairCase, tmp_path):
     assert "Traceback" not in done.stderr
     after = {path.name: path.read_bytes() for path in folder.iterdir() if path.is_file()}
     assert after == before, "a refused check or sync must leave both files as they were"
+
+
+@pytest.mark.parametrize("row", TRAINING_CASES, ids=[row.case for row in TRAINING_CASES])
+def test_training_arguments_are_refused_before_anything_trains(row, smoke_data, monkeypatch):
+    from textrnn_lessons import speed
+    from textrnn_lessons.models.approaches import get_approach
+    from textrnn_lessons.training.trainer import Trainer
+
+    fits = []
+    monkeypatch.setattr(speed, "fit", lambda *args, **kwargs: fits.append(args))
+    for name, value in row.env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ValueError) as refused:
+        Trainer(MINI).run(get_approach(1), smoke_data, **row.options)
+    assert row.says in str(refused.value), str(refused.value)
+    assert fits == []

@@ -1,7 +1,7 @@
-"""textrnn_lessons.training.keras2_optimizers: RMSprop and Adam step as the tutorial's Keras 2 stepped them.
+"""textrnn_lessons.training.keras2_optimizers: RMSprop steps as the tutorial's Keras 2 stepped it.
 
 Checked against Keras 2 itself (`tf_keras`, in the test extra), on one optimizer step and on
-whole training steps of the learner's network, with and without the speed-ups.
+whole training steps of the approach's network, on stock Keras and in the speed runtime.
 """
 
 from __future__ import annotations
@@ -9,14 +9,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from textrnn_lessons import speed as speedups
-
 # An embedding's gradient: word 3 used three times in the batch, words 7 and 0 once.
 REPEATED_ROWS = [3, 7, 3, 3, 0]
 REPEATED_VALUES = np.arange(20, dtype="float32").reshape(5, 4) / 10 - 1
 TABLE_START = np.linspace(-1, 1, 40, dtype="float32").reshape(10, 4)
 # Our optimizer -> the Keras 2 (and Keras 3) class it should step like.
-OURS = {"Keras2RMSprop": "RMSprop", "RowWiseKeras2RMSprop": "RMSprop", "Keras2Adam": "Adam"}
+OURS = {"Keras2RMSprop": "RMSprop", "RowWiseKeras2RMSprop": "RMSprop"}
 
 
 def our_optimizer(name: str):
@@ -106,37 +104,18 @@ def test_dense_gradients_step_as_in_keras_3():
     np.testing.assert_allclose(weights["RowWiseKeras2RMSprop"], weights["RMSprop"], rtol=1e-6)
 
 
-def learners_model(approach, vocabulary: int):
-    """The network as the learner writes it in notebooks 02-04, compiled as they compile it."""
-    import keras
-    from keras import layers
-
-    from textrnn_lessons.training.keras2_optimizers import Keras2RMSprop
-
-    rnn = layers.SimpleRNN(approach.units[0])
-    model = keras.Sequential(
-        [
-            keras.Input(shape=(approach.max_tokens,), dtype="int32"),
-            layers.Embedding(input_dim=vocabulary, output_dim=approach.embed_len),
-            layers.Bidirectional(rnn) if approach.bidirectional else rnn,
-            layers.Dense(4, activation="softmax"),
-        ]
-    )
-    model.compile(
-        optimizer=Keras2RMSprop(), loss="sparse_categorical_crossentropy", metrics=["accuracy"]
-    )
-    return model
-
-
-@pytest.mark.parametrize("fast", [False, True], ids=["stock Keras", "speed-ups"])
+@pytest.mark.parametrize("fast", [False, True], ids=["stock Keras", "speed runtime"])
 @pytest.mark.parametrize("number", [2, 3])
 def test_training_follows_the_tutorials_keras_2_step_for_step(number, fast):
-    """Same starting weights, same batches: the learner's Keras 3 network with Keras2RMSprop
-    (and after speedups.apply, in two chains where it has one direction) takes the steps the
-    tutorial's Keras 2 code takes (benchmarks/pipeline_speed.py's tutorial side)."""
+    """Same starting weights, same batches: the approach's Keras 3 network with
+    `optimizer="rmsprop_keras2"` (and the speed runtime's twin of it, in two chains where it
+    has one direction) takes the steps the tutorial's Keras 2 code takes
+    (benchmarks/pipeline_speed.py's tutorial side)."""
     import tf_keras  # the test extra installs it
 
-    from textrnn_lessons.models.approaches import get_approach
+    from textrnn_lessons.models.approaches import build_model, get_approach
+    from textrnn_lessons.speed.twin import faster_twin
+    from textrnn_lessons.training.fitting import compile_model
 
     approach = get_approach(number)
     rng = np.random.default_rng(0)
@@ -151,10 +130,10 @@ def test_training_follows_the_tutorials_keras_2_step_for_step(number, fast):
     tutorial.add(layers.Bidirectional(rnn) if approach.bidirectional else rnn)
     tutorial.add(layers.Dense(4, activation="softmax"))
     tutorial.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy")
-    ours = learners_model(approach, 300)
+    ours = compile_model(build_model(approach, 300), "rmsprop_keras2")
     ours.set_weights(tutorial.get_weights())
     if fast:
-        ours = speedups.apply(ours, enabled=True, quiet=True)
+        ours = faster_twin(ours)
         assert type(ours.optimizer).__name__ == "RowWiseKeras2RMSprop"
         if not approach.bidirectional:
             ours.layers[1].chains = 2

@@ -129,21 +129,28 @@ def test_a_bad_approach_number_gets_a_sentence(number, shown):
     )
 
 
-def test_compile_model_uses_keras_2_arithmetic_and_says_which_optimizers_exist(tmp_path):
+def test_compile_model_uses_keras_3_arithmetic_unless_asked_and_says_which_exist(tmp_path):
     import keras
 
-    from textrnn_lessons.training.fitting import compile_model, make_optimizer
-    from textrnn_lessons.training.keras2_optimizers import Keras2Adam, Keras2RMSprop
+    from textrnn_lessons.training.fitting import compile_model, loadable, make_optimizer
+    from textrnn_lessons.training.keras2_optimizers import Keras2RMSprop
 
-    model = compile_model(build_model(get_approach(1), 50))
+    assert type(compile_model(build_model(get_approach(1), 50)).optimizer) is (
+        keras.optimizers.RMSprop
+    )
+    assert type(compile_model(build_model(get_approach(1), 50), "Adam").optimizer) is (
+        keras.optimizers.Adam
+    )
+    model = compile_model(build_model(get_approach(1), 50), "rmsprop_keras2")
     assert type(model.optimizer) is Keras2RMSprop
-    assert type(compile_model(build_model(get_approach(1), 50), "Adam").optimizer) is Keras2Adam
     assert float(make_optimizer("rmsprop", 0.01).learning_rate) == pytest.approx(0.01)
-    with pytest.raises(ValueError, match="Optimizer must be one of rmsprop, adam, got 'sgd'"):
+    with pytest.raises(ValueError, match=r"Unknown optimizer 'sgd'\. Choose one of: \"rmsprop\""):
         make_optimizer("sgd")
     model.train_on_batch(np.ones((2, 25), "int32"), np.array([0, 1]))
-    model.save(tmp_path / "trained.keras")  # a trained model keeps its optimizer
-    assert type(keras.models.load_model(tmp_path / "trained.keras").optimizer) is Keras2RMSprop
+    loadable(model).save(tmp_path / "trained.keras")  # stock RMSprop, the same settings
+    loaded = keras.models.load_model(tmp_path / "trained.keras")
+    assert type(loaded.optimizer) is keras.optimizers.RMSprop
+    np.testing.assert_allclose(loaded.get_weights()[0], model.get_weights()[0])
 
 
 def test_training_learns_and_the_predictor_takes_raw_strings(trained_smoke, smoke_data):

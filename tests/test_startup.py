@@ -1,5 +1,5 @@
 """textrnn_lessons.startup: TensorFlow's start-up notices stay off the screen, real errors
-do not, and TensorFlow starts with one thread per operation.
+do not, and nothing else about TensorFlow's start changes (its threads are its own).
 
 The subprocess tests start TensorFlow for real, on this machine without a GPU, where the full
 wheel prints its notices up to "failed call to cuInit". Each start costs seconds of one core, so
@@ -18,7 +18,7 @@ import pytest
 from textrnn_lessons import startup as tf_startup
 
 # Imports TensorFlow the way a lesson does (after textrnn_lessons, or without it), runs an
-# operation, and prints its result and the thread setting TensorFlow started with.
+# operation, and prints its result, the thread variable and the threads TensorFlow took.
 START = """
 import os, sys
 if sys.argv[1] == "package":
@@ -27,6 +27,7 @@ import keras
 import tensorflow as tf
 print(float(tf.reduce_sum(tf.constant([1.0, 2.0]))))
 print(os.environ.get("TF_NUM_INTRAOP_THREADS", "unset"))
+print(tf.config.threading.get_intra_op_parallelism_threads())
 """
 # name: (import the package first?, environment on top of the cleaned one)
 STARTS = {
@@ -48,8 +49,9 @@ class Started:
     stderr: str
 
     @property
-    def threads(self) -> str:
-        return self.stdout[-1]
+    def threads(self) -> tuple[str, str]:
+        """(TF_NUM_INTRAOP_THREADS or "unset", TensorFlow's intra-op setting; 0 is its own)."""
+        return self.stdout[-2], self.stdout[-1]
 
     def notices(self) -> list[str]:
         return [
@@ -60,7 +62,7 @@ class Started:
 def _clean_environment() -> dict[str, str]:
     """This process's environment without the settings the starts choose themselves; the C++
     log level at 2, as the package sets it, so that only the filter makes a difference."""
-    chosen = ("TF_NUM_INTRAOP_THREADS", tf_startup.LOGS_ENV, "TEXTRNN_LESSONS_SPEEDUPS")
+    chosen = ("TF_NUM_INTRAOP_THREADS", tf_startup.LOGS_ENV)
     env = {key: value for key, value in os.environ.items() if key not in chosen}
     env["TF_CPP_MIN_LOG_LEVEL"] = "2"
     return env
@@ -145,18 +147,18 @@ def test_textrnn_lessons_tf_logs_all_shows_every_notice():
     assert any("failed call to cuInit" in line for line in shown.notices())
 
 
-@pytest.mark.parametrize(
-    "speedups, logs, threads, quiet",
-    [
-        ("on", "", "1", True),
-        ("off", "", None, True),
-        ("on", "all", "1", False),
-        ("off", "all", None, False),
-    ],
-)
-def test_the_hook_chooses_threads_and_filter_from_the_environment(
-    monkeypatch, speedups, logs, threads, quiet
-):
+@reads_tensorflow_starts
+def test_importing_the_package_leaves_tensorflows_threads_alone():
+    """A lesson that imports the package gets TensorFlow's own thread settings, as a learner
+    would without it (lesson 02 teaches the public setting instead); a value set beforehand
+    is TensorFlow's to read."""
+    assert tensorflow_start("package").threads == ("unset", "0")
+    assert tensorflow_start("without the package").threads == ("unset", "0")
+    assert tensorflow_start("all logs, own threads").threads[0] == "3"
+
+
+@pytest.mark.parametrize("logs, quiet", [("", True), ("all", False)])
+def test_the_hook_chooses_the_filter_from_the_environment(monkeypatch, logs, quiet):
     """What the hook does when `import tensorflow` asks it, for each setting (in this process,
     with a stand-in module spec: the real starts above cost seconds each)."""
     import importlib.machinery
@@ -168,14 +170,13 @@ def test_the_hook_chooses_threads_and_filter_from_the_environment(
         lambda name: importlib.machinery.ModuleSpec(name, loader),
     )
     monkeypatch.delenv("TF_NUM_INTRAOP_THREADS", raising=False)
-    monkeypatch.setenv("TEXTRNN_LESSONS_SPEEDUPS", speedups)
     monkeypatch.setenv(tf_startup.LOGS_ENV, logs)
     hook = tf_startup._Hook()
     monkeypatch.setattr(sys, "meta_path", [hook, *sys.meta_path])
     assert hook.find_spec("keras", None) is None and hook in sys.meta_path  # waits for tensorflow
     spec = hook.find_spec("tensorflow", None)
     assert hook not in sys.meta_path  # once is enough
-    assert os.environ.get("TF_NUM_INTRAOP_THREADS") == threads
+    assert "TF_NUM_INTRAOP_THREADS" not in os.environ  # the threads are TensorFlow's
     assert isinstance(spec.loader, tf_startup._QuietStart) == quiet
 
 

@@ -12,7 +12,7 @@ import threading
 import numpy as np
 import pytest
 
-from textrnn_lessons import speed as speedups
+from textrnn_lessons import speed
 from textrnn_lessons.data import reading as data_module
 from textrnn_lessons.data import vectorizer as vectorizer_module
 from textrnn_lessons.models.approaches import get_approach
@@ -64,8 +64,11 @@ def stop_at(epoch: int, batch: int):
 def test_a_run_trains_evaluates_and_is_logged_once_asked(bench, first_run, private_results_log):
     data = bench.data("smoke")
     result = first_run
-    expected_model = "FastSequential" if speedups.is_enabled() else "Sequential"
-    assert type(result.model).__name__ == expected_model
+    # A stock model with a stock optimizer, whichever way it trained: it saves and loads
+    # without this package (tests/test_speed.py loads one in a fresh Python).
+    assert type(result.model).__name__ == "Sequential"
+    assert type(result.model.optimizer).__name__ == "RMSprop"
+    assert result.history.speed_runtime == speed.is_enabled()
     assert set(result.history.history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
     assert result.history.train_seconds > 0
     assert result.evaluation.confusion.sum() == len(data.test) == 400
@@ -78,10 +81,12 @@ def test_a_run_trains_evaluates_and_is_logged_once_asked(bench, first_run, priva
     )
     assert (
         record["optimizer"],
+        record["optimizer_arithmetic"],
+        record["speed_runtime"],
         record["seed"],
         record["stopped_early"],
         record["too_few_tokens"],
-    ) == ("rmsprop", 42, False, False)
+    ) == ("rmsprop", "Keras 3's RMSprop", speed.is_enabled(), 42, False, False)
     assert record["test_accuracy"] == pytest.approx(result.evaluation.accuracy, abs=1e-6)
     probabilities = result.predictor(["Stocks fall as oil prices rise"])
     assert probabilities.shape == (1, 4) and np.isclose(probabilities.sum(), 1, atol=1e-4)
@@ -109,12 +114,12 @@ def test_a_second_run_reuses_the_data_and_the_vectorizer(bench, first_run, monke
     assert bench.data("smoke") is data and loads.count == 0
 
 
-@pytest.mark.parametrize("fast", [True, False], ids=["speed-ups", "stock Keras"])
+@pytest.mark.parametrize("fast", [True, False], ids=["speed runtime", "stock Keras"])
 def test_a_run_stopped_part_way_counts_complete_epochs_and_is_not_logged(fast, private_results_log):
-    bench = Trainer(MINI, speedups=fast)
+    bench = Trainer(MINI, speed=fast)
     data = bench.data("smoke")  # 720 training articles: 6 batches of 128
     result = bench.run(DEGENERATE, data, epochs=3, callbacks=[stop_at(epoch=1, batch=2)])
-    assert type(result.model).__name__ == ("FastSequential" if fast else "Sequential")
+    assert result.record["speed_runtime"] is fast
     assert len(result.history.history["loss"]) == 2  # Keras's History counts the broken epoch
     assert result.record["epochs"] == 1 and result.stopped_early
     assert result.record["too_few_tokens"] is True
@@ -133,6 +138,43 @@ def test_run_approach_trains_and_logs_in_one_call(smoke_data, private_results_lo
         3,
     )
     assert record["label"] == DEGENERATE.label
+
+
+@pytest.mark.parametrize(
+    "protocol, optimizer, arithmetic, optimizer_class",
+    [
+        ("tutorial", None, "rmsprop_keras2", "RowWiseKeras2RMSprop"),
+        ("clean", None, "rmsprop", "RowWiseRMSprop"),
+        ("clean", "rmsprop_keras2", "rmsprop_keras2", "RowWiseKeras2RMSprop"),
+        ("tutorial", "Adam", "adam", "Adam"),
+    ],
+)
+def test_the_optimizer_follows_the_protocol_unless_named(
+    protocol, optimizer, arithmetic, optimizer_class
+):
+    """The tutorial protocol trains with Keras 2's RMSprop, to compare like for like with the
+    tutorial; everything else with Keras 3's, as a learner writes it (lesson 07 names
+    "rmsprop_keras2" for its experiment). The record says which."""
+    import keras
+
+    trainer = Trainer(MINI, speed=True, protocol=protocol)
+    seen = []
+
+    class Optimizer(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            seen.append(type(self.model.optimizer).__name__)
+
+    extra = {} if optimizer is None else {"optimizer": optimizer}
+    result = trainer.run(DEGENERATE, trainer.data("smoke"), callbacks=[Optimizer()], **extra)
+    assert seen == [optimizer_class]
+    assert result.record["optimizer"] == arithmetic and result.record["protocol"] == protocol
+    assert type(result.model.optimizer).__name__ in ("RMSprop", "Adam")
+
+
+def test_the_old_keyword_speedups_still_works_with_a_warning():
+    with pytest.warns(DeprecationWarning, match=r"Trainer\(speed=\.\.\.\)"):
+        trainer = Trainer(MINI, speedups=False)
+    assert trainer.speed is False
 
 
 def test_retracing_warnings_stay_quiet_inside_the_block_only(caplog):

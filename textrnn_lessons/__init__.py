@@ -45,7 +45,6 @@ _EXPORTS = {
     "build_model": "models.approaches",
     "check_model": "models.design_check",
     "Keras2RMSprop": "training.keras2_optimizers",
-    "Keras2Adam": "training.keras2_optimizers",
     "set_seed": "training.fitting",
     "compile_model": "training.fitting",
     "train": "training.fitting",

@@ -1,18 +1,17 @@
 """What happens when TensorFlow starts in a process that imported textrnn_lessons.
 
 Importing the package installs a small import hook and does not import TensorFlow. When
-something first imports `tensorflow` (a lesson's `import keras` included), the hook:
+something first imports `tensorflow` (a lesson's `import keras` included), the hook keeps
+TensorFlow's start-up notices off the learner's screen. On a machine without a GPU the full
+`tensorflow` wheel prints a block of lines that read like failures, up to "failed call to
+cuInit: CUDA error". They come before TensorFlow reads TF_CPP_MIN_LOG_LEVEL, so the hook
+catches what TensorFlow writes to stderr while it starts and passes on every line except the
+known notices (`_NOTICES`). A real error still shows. TEXTRNN_LESSONS_TF_LOGS=all shows
+everything.
 
-1. keeps TensorFlow's start-up notices off the learner's screen. On a machine without a GPU
-   the full `tensorflow` wheel prints a block of lines that read like failures, up to
-   "failed call to cuInit: CUDA error". They come before TensorFlow reads
-   TF_CPP_MIN_LOG_LEVEL, so the hook catches what TensorFlow writes to stderr while it starts
-   and passes on every line except the known notices (`_NOTICES`). A real error still shows.
-   TEXTRNN_LESSONS_TF_LOGS=all shows everything.
-2. asks TensorFlow for one thread per operation (speed-up 6 in textrnn_lessons.speedups),
-   unless TF_NUM_INTRAOP_THREADS is already set or the speed-ups are off.
-
-Import textrnn_lessons before keras or tensorflow for either to apply (the lessons do).
+The hook changes nothing else: TensorFlow starts with its own settings (threads included), as
+it would without the package. Import textrnn_lessons before keras or tensorflow for the filter
+to apply (the lessons do).
 """
 
 from __future__ import annotations
@@ -63,10 +62,6 @@ class _Hook(importlib.abc.MetaPathFinder):
         spec = importlib.util.find_spec(name)
         if spec is None or spec.loader is None:
             return spec
-        from .speed import is_enabled
-
-        if is_enabled():
-            os.environ.setdefault("TF_NUM_INTRAOP_THREADS", "1")
         if os.environ.get(LOGS_ENV, "").strip().lower() != "all":
             spec.loader = _QuietStart(spec.loader)
         return spec

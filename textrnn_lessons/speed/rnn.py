@@ -1,19 +1,23 @@
 """A SimpleRNN layer that applies its input weights once per sequence, not once per step.
 
-Speed-up measure 1 of `textrnn_lessons.speedups` (the lessons meet it in notebook
-02_single_rnn_25_tokens). A SimpleRNN step computes tanh(x_t W + b + h_(t-1) U). Keras
-multiplies every x_t by W inside its loop, one small matrix product per word; here all the
-x_t W + b of a batch are one large product before the loop, which then only does h U. Same
-weights, same initialisation, same numbers up to float rounding (tests/test_speed.py checks
-outputs and gradients against keras.layers.SimpleRNN, with and without a padding mask). The
-steps are written out (unrolled), and Keras's transposes to time-major order are skipped. Only
-for unrolled layers without dropout; anything else runs Keras's own code.
+A measure of the speed runtime (textrnn_lessons.speed). A SimpleRNN step computes
+tanh(x_t W + b + h_(t-1) U). Keras multiplies every x_t by W inside its loop, one small matrix
+product per word; here all the x_t W + b of a batch are one large product before the loop,
+which then only does h U. Same weights, same initialisation, same numbers up to float rounding.
+The steps are written out (unrolled), and Keras's transposes to time-major order are skipped.
+Only for unrolled layers without dropout; anything else runs Keras's own code.
+Test: `test_projected_rnn_computes_what_keras_simplernn_computes` (tests/test_speed.py: outputs
+and gradients against keras.layers.SimpleRNN, with and without a padding mask, in one chain
+and in several).
 
 It can also cut the batch into `chains`: slices that each step through time on their own, so a
 one-directional layer keeps two cores busy. `pick_chains` chooses one chain per core for runs
-long enough to repay the bigger graph. benchmarks/README.md has the measurements.
+long enough to repay the bigger graph (two chains took approach 2's step from 14 to 9 ms).
 
-Imported lazily: it needs Keras and TensorFlow.
+It overrides `RNN.inner_loop`, a private part of Keras (speed/check.py checks it before the
+runtime starts). The runtime trains it inside a twin of the learner's model and hands the
+weights back to stock layers (twin.py), so no saved model holds it. Imported lazily: it needs
+Keras and TensorFlow.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ RNN_CHAINS = 2
 CHAINS_MIN_STEPS = 200
 
 
+# Registered because Bidirectional builds its backward half from the forward half's config.
 @keras.saving.register_keras_serializable(package="textrnn_lessons")
 class ProjectedSimpleRNN(keras.layers.SimpleRNN):
     """keras.layers.SimpleRNN that projects the whole input sequence in one product.

@@ -1,7 +1,8 @@
 """Seeding, compiling and fitting, the way the CLI, the panel and notebook 07 train.
 
-Introduced in notebook 02_single_rnn_25_tokens, where you write the same `compile` and `fit`
-calls yourself.
+A lesson writes the same `compile` and `fit` calls by hand (notebook 02_single_rnn_25_tokens);
+here they also take the speed runtime (textrnn_lessons.speed) and the tutorial's Keras 2
+arithmetic when asked.
 """
 
 from __future__ import annotations
@@ -9,7 +10,13 @@ from __future__ import annotations
 import time
 
 DEFAULT_SEED = 42
-OPTIMIZERS = ("rmsprop", "adam")
+#: The optimizers `Trainer.run` takes, and the arithmetic each stands for.
+OPTIMIZERS = {
+    "rmsprop": "Keras 3's RMSprop",
+    "adam": "Keras 3's Adam",
+    "rmsprop_keras2": "Keras 2's RMSprop, each word's uses in a batch summed before its step "
+    "(the tutorial's)",
+}
 
 
 def set_seed(seed: int = DEFAULT_SEED, deterministic: bool = False) -> None:
@@ -26,15 +33,27 @@ def set_seed(seed: int = DEFAULT_SEED, deterministic: bool = False) -> None:
         tf.config.experimental.enable_op_determinism()
 
 
-def make_optimizer(optimizer: str = "rmsprop", learning_rate: float | None = None):
-    """RMSprop or Adam with Keras 2's embedding arithmetic (textrnn_lessons.keras2 says why)."""
-    from .keras2_optimizers import Keras2Adam, Keras2RMSprop
-
-    key = str(optimizer).lower()
+def check_optimizer(optimizer: str) -> str:
+    """`optimizer` as a key of OPTIMIZERS, or a ValueError naming the choices."""
+    key = str(optimizer).strip().lower()
     if key not in OPTIMIZERS:
-        raise ValueError(f"Optimizer must be one of {', '.join(OPTIMIZERS)}, got {optimizer!r}.")
-    options = {} if learning_rate is None else {"learning_rate": learning_rate}
-    return (Keras2RMSprop if key == "rmsprop" else Keras2Adam)(**options)
+        choices = "; ".join(f'"{name}" ({meaning})' for name, meaning in OPTIMIZERS.items())
+        raise ValueError(f"Unknown optimizer {optimizer!r}. Choose one of: {choices}.")
+    return key
+
+
+def make_optimizer(optimizer: str = "rmsprop", learning_rate: float | None = None):
+    """A fresh optimizer for a name of OPTIMIZERS, at Keras's default rate unless given."""
+    import keras
+
+    from .keras2_optimizers import Keras2RMSprop
+
+    kind = {
+        "rmsprop": keras.optimizers.RMSprop,
+        "adam": keras.optimizers.Adam,
+        "rmsprop_keras2": Keras2RMSprop,
+    }[check_optimizer(optimizer)]
+    return kind() if learning_rate is None else kind(learning_rate=learning_rate)
 
 
 def compile_model(model, optimizer: str = "rmsprop", learning_rate: float | None = None):
@@ -57,21 +76,47 @@ def train(
     batch_size: int,
     callbacks=None,
     verbose="auto",
+    speed: bool | None = None,
 ):
-    """`model.fit` with validation on the held-out slice; returns the History.
+    """Fit with validation on the held-out slice, through the speed runtime unless `speed` is
+    False (None: $TEXTRNN_LESSONS_SPEEDUPS); returns the History.
 
-    The History gets a `train_seconds` attribute: the wall time of the whole `fit` call,
-    which is what a learner waits for.
+    The History gets `fit_started` and `fit_started_cpu` (perf_counter and process_time as
+    fitting began) and `train_seconds`, the wall time of the whole call: what a learner waits
+    for.
     """
-    started = time.perf_counter()
-    history = model.fit(
+    from .. import speed as runtime
+
+    started, started_cpu = time.perf_counter(), time.process_time()
+    history = runtime.fit(
+        model,
         x_train,
         y_train,
-        batch_size=batch_size,
+        (x_val, y_val),
         epochs=epochs,
-        validation_data=(x_val, y_val),
+        batch_size=batch_size,
         callbacks=callbacks,
         verbose=verbose,
+        enabled=speed,
     )
     history.train_seconds = time.perf_counter() - started
+    history.fit_started, history.fit_started_cpu = started, started_cpu
     return history
+
+
+def loadable(model):
+    """`model` compiled with a stock Keras optimizer, built, so that a file it is saved to
+    loads with plain `keras.models.load_model` where this package is not installed, without
+    warnings. Keras2RMSprop becomes RMSprop with the same settings, its state starting
+    again; the weights stay."""
+    import keras
+
+    from .keras2_optimizers import Keras2RMSprop
+
+    if isinstance(model.optimizer, Keras2RMSprop):
+        config = keras.saving.deserialize_keras_object(model.get_compile_config())
+        settings = {k: v for k, v in model.optimizer.get_config().items() if k != "name"}
+        config["optimizer"] = keras.optimizers.RMSprop.from_config(settings)
+        model.compile(**config)
+    model.optimizer.build(model.trainable_variables)
+    return model

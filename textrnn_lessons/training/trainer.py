@@ -9,7 +9,10 @@ when one model follows another) kept quiet.
 from __future__ import annotations
 
 import logging
+import math
+import numbers
 import threading
+import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -37,14 +40,31 @@ class RunResult:
 class Trainer:
     """Data and vectorizers loaded once per preset, and one way to train, evaluate and log.
 
-    `speedups` is passed to `textrnn_lessons.speedups.apply` (None: on unless
-    TEXTRNN_LESSONS_SPEEDUPS=off); `protocol` to `load_ag_news` (None: "clean" unless
-    TEXTRNN_LESSONS_PROTOCOL says "tutorial").
+    `speed`: the speed runtime (textrnn_lessons.speed) on or off; None follows
+    TEXTRNN_LESSONS_SPEEDUPS (on when unset). `protocol` goes to `load_ag_news` (None: "clean"
+    unless TEXTRNN_LESSONS_PROTOCOL says "tutorial"). `speedups` is the old name of `speed`.
     """
 
-    def __init__(self, data_dir=None, speedups: bool | None = None, protocol: str | None = None):
+    def __init__(
+        self,
+        data_dir=None,
+        speed: bool | None = None,
+        protocol: str | None = None,
+        *,
+        speedups: bool | None = None,
+    ):
+        from .. import speed as runtime
+
+        if speedups is not None:
+            warnings.warn(
+                "Trainer(speedups=...) is now Trainer(speed=...); the old name goes in 0.3.",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            speed = speedups if speed is None else speed
+        runtime.is_enabled(speed)  # a TEXTRNN_LESSONS_SPEEDUPS it does not know stops here
         self.data_dir = data_dir
-        self.speedups = speedups
+        self.speed = speed
         self.protocol = protocol
         self._data: dict[str, object] = {}
         self._vectorizers: dict[tuple, object] = {}
@@ -71,7 +91,7 @@ class Trainer:
         with self._lock:
             if key not in self._vectorizers:
                 self._vectorizers[key] = build_vectorizer(
-                    data.vocabulary_texts, length, fast=self.speedups
+                    data.vocabulary_texts, length, fast=self.speed
                 )
             return self._vectorizers[key]
 
@@ -82,7 +102,7 @@ class Trainer:
         *,
         epochs: int | None = None,
         batch_size: int | None = None,
-        optimizer: str = "rmsprop",
+        optimizer: str | None = None,
         learning_rate: float | None = None,
         seed: int = DEFAULT_SEED,
         callbacks=None,
@@ -91,19 +111,24 @@ class Trainer:
     ) -> RunResult:
         """Train and evaluate one approach on `data` with its preset's settings (not logged).
 
+        `optimizer`: "rmsprop" or "adam" (Keras 3's own, as a learner writes them) or
+        "rmsprop_keras2" (the tutorial's Keras 2 arithmetic); None means "rmsprop_keras2" under
+        the tutorial protocol, so that its numbers compare like for like with the tutorial's,
+        and "rmsprop" otherwise. `epochs` and `batch_size` of None take the preset's.
         `test=False` leaves the test set alone (notebook 07's experiments compare designs on
-        validation); the result then has no evaluation and no record.
+        validation); the result then has no evaluation and no record. The model handed back
+        is a stock keras.Sequential: saved, it loads with plain `keras.models.load_model`.
         """
-        from .. import speed as speedups
         from ..data.vectorizer import vectorize_splits, vocabulary_size
         from ..evaluation.metrics import evaluate
         from ..evaluation.predictor import TextPredictor
         from ..models.approaches import build_model
         from ..results.records import make_record
-        from .fitting import compile_model, set_seed, train
+        from .fitting import OPTIMIZERS, compile_model, loadable, set_seed, train
 
-        epochs = epochs or data.preset.epochs
-        batch_size = batch_size or data.preset.batch_size
+        epochs, batch_size, optimizer = check_run_settings(
+            data, epochs, batch_size, optimizer, learning_rate
+        )
         vectorizer = self.vectorizer(data, approach.max_tokens)
         x_train, x_val, x_test = vectorize_splits(
             vectorizer, data, approach.max_tokens, approach.padding
@@ -112,7 +137,6 @@ class Trainer:
         model = compile_model(
             build_model(approach, vocabulary_size(vectorizer)), optimizer, learning_rate
         )
-        model = speedups.apply(model, enabled=self.speedups, quiet=True)
         counter = _complete_epochs()
         with quiet_retracing():
             history = train(
@@ -125,7 +149,9 @@ class Trainer:
                 batch_size=batch_size,
                 callbacks=[*(callbacks or []), counter],
                 verbose=verbose,
+                speed=self.speed,
             )
+            model = loadable(model)
             if not test:
                 return RunResult(approach, model, history, None, None, {})
             evaluation = evaluate(model, x_test, data.test.labels, data.class_names)
@@ -138,10 +164,13 @@ class Trainer:
             history.train_seconds,
             batch_size=batch_size,
             optimizer=optimizer,
+            optimizer_arithmetic=OPTIMIZERS[optimizer],
             learning_rate=learning_rate,
             seed=seed,
             stopped_early=epochs_run < epochs,
             too_few_tokens=approach.too_few_tokens,
+            speed_runtime=history.speed_runtime,
+            vocabulary_size=vocabulary_size(vectorizer),
         )
         predictor = TextPredictor(vectorizer, model, approach.max_tokens, data.class_names)
         return RunResult(approach, model, history, evaluation, predictor, record)
@@ -157,12 +186,54 @@ class Trainer:
         return append_run(result.record)
 
 
+def check_run_settings(data, epochs, batch_size, optimizer, learning_rate):
+    """(epochs, batch size, optimizer) for a run, None meaning the preset's (or the protocol's
+    optimizer); a ValueError saying what to give instead for anything that cannot train."""
+    from .fitting import check_optimizer
+
+    preset = data.preset
+    problems = []
+    for name, value, default in (
+        ("epochs", epochs, preset.epochs),
+        ("batch_size", batch_size, preset.batch_size),
+    ):
+        if value is not None and (not _is_integer(value) or value < 1):
+            problems.append(
+                f"{name} must be a whole number of 1 or more, got {value!r} "
+                f"(leave it out for the {preset.name} preset's {default})"
+            )
+    if learning_rate is not None and not (
+        _is_number(learning_rate) and math.isfinite(learning_rate) and learning_rate > 0
+    ):
+        problems.append(
+            f"learning_rate must be a number above 0, got {learning_rate!r} (leave it out "
+            "for Keras's default, 0.001)"
+        )
+    if problems:
+        raise ValueError("Nothing was trained: " + "; ".join(problems) + ".")
+    if optimizer is None:
+        optimizer = "rmsprop_keras2" if data.protocol == "tutorial" else "rmsprop"
+    return (
+        preset.epochs if epochs is None else int(epochs),
+        preset.batch_size if batch_size is None else int(batch_size),
+        check_optimizer(optimizer),
+    )
+
+
+def _is_integer(value) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
 def run_approach(approach: Approach, data, *, log: bool = True, **options) -> RunResult:
     """Train, evaluate and (with `log`) log one approach on `data`: a Trainer used once."""
-    bench = Trainer()
-    result = bench.run(approach, data, **options)
+    trainer = Trainer()
+    result = trainer.run(approach, data, **options)
     if log:
-        bench.log(result)
+        trainer.log(result)
     return result
 
 
