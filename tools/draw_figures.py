@@ -20,6 +20,7 @@ import numpy as np
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 
 FIGURES = Path(__file__).resolve().parents[1] / "notebooks" / "figures"
+OUT = FIGURES  # where `save` writes: --out changes it (the test draws into a scratch folder)
 
 # One colour per kind of thing, the same in every figure.
 TOKEN = "#eeeeee"
@@ -98,8 +99,8 @@ def text(ax, x, y, words, size=9.5, colour=INK, **options):
 
 
 def save(fig, name: str) -> Path:
-    FIGURES.mkdir(parents=True, exist_ok=True)
-    path = FIGURES / f"{name}.svg"
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"{name}.svg"
     fig.savefig(path, format="svg", metadata={"Date": None, "Creator": None})
     plt.close(fig)
     return path
@@ -334,15 +335,9 @@ def stacked(bidirectional_layers: bool = False) -> Path:
                 arrow(ax, (b - 0.37, y - 0.1), (a + 0.37, y - 0.1), width=1.0, colour="#4d9221")
         text(ax, 0.1, y + 0.02, f"layer {depth + 1}", size=9.5, va="center", weight="bold")
         text(ax, 0.8, y + 0.02, code, size=8.5, va="center", family="DejaVu Sans Mono")
-        text(
-            ax,
-            xs[-1] + 0.5,
-            y + 0.02,
-            f"{passes}\noutput {shape}",
-            size=8.5,
-            va="center",
-            colour="#555555",
-        )
+        # 06's exercise asks what the layer below passes on: its figure leaves the widths out
+        shown = f"{passes}" if bidirectional_layers else f"{passes}\noutput {shape}"
+        text(ax, xs[-1] + 0.5, y + 0.02, shown, size=8.5, va="center", colour="#555555")
         if depth < 2:  # return_sequences=True: every step goes up
             for x in xs:
                 arrow(ax, (x, y + 0.26), (x, y + 1.0), width=1.0, colour=ACCENT)
@@ -370,8 +365,10 @@ def stacked(bidirectional_layers: bool = False) -> Path:
 
 
 def main(argv=None) -> None:
+    global OUT
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.parse_args(argv)
+    parser.add_argument("--out", type=Path, default=FIGURES, help="folder (notebooks/figures)")
+    OUT = parser.parse_args(argv).out
     plt.rcParams.update(
         {"svg.hashsalt": "textrnn-lessons", "svg.fonttype": "path", "font.family": "DejaVu Sans"}
     )
@@ -383,7 +380,7 @@ def main(argv=None) -> None:
         lambda: stacked(bidirectional_layers=True),
     ):
         path = draw()
-        print(f"wrote {path.relative_to(FIGURES.parents[1])} ({path.stat().st_size:,} bytes)")
+        print(f"wrote {path} ({path.stat().st_size:,} bytes)")
 
 
 if __name__ == "__main__":
