@@ -72,7 +72,8 @@ print(json.dumps({
 }))
 """
 
-#: The cells a learner writes or copies, by tag: they must run in any Keras 3 install.
+#: The cells a learner writes or copies, by tag: they must run in any Keras 3 install (and 02's
+#: "speed-timing", the function that times the settings it teaches).
 STOCK_TAGS = ("step-model", "step-compile", "step-fit", "variant-model", "variant-fit")
 #: The cells that turn the learner's network into the one that trains (package helpers), and
 #: what stands in for them here once the solution is in place.
@@ -87,7 +88,7 @@ def stock_cells(stem: str) -> list[str]:
         found = set(tags(cell))
         if "step-settings" in found:
             sources += [cell.source, STAND_IN_DATA]
-        elif found & set(STOCK_TAGS) or any(tag.startswith("speed-") for tag in found):
+        elif found & set(STOCK_TAGS) or "speed-timing" in found:
             source = cell.source
             if PLACEHOLDER.search(source):
                 solution = next(c.source for c in notebook.cells[index:] if "<details>" in c.source)
@@ -95,6 +96,8 @@ def stock_cells(stem: str) -> list[str]:
             sources.append(source)
         elif found & set(CHOOSERS):
             sources.append(CHOOSERS[(found & set(CHOOSERS)).pop()])
+        if "speed-timing" in found:  # 02 times the settings it teaches: with both, here
+            sources.append("speed_history = time_training(unroll=True, steps_per_execution=16)")
     return sources
 
 

@@ -361,3 +361,53 @@ def training_times(data, approach: int, seconds: float, others=()) -> str:
             f"data yet: run lesson {lessons} with the same preset to compare."
         )
     return text + "."
+
+
+def speed_table(timings: dict):
+    """Median seconds per setting, and each epoch's speed against the first setting (lesson 02).
+
+    `timings` maps a setting's name to its measured (seconds to build the training step,
+    seconds for one epoch) pairs, one pair per round; the first setting is the baseline.
+    """
+    import pandas as pd
+
+    rows, baseline = [], None
+    for name, pairs in timings.items():
+        built = float(np.median([pair[0] for pair in pairs]))
+        epoch = float(np.median([pair[1] for pair in pairs]))
+        baseline = epoch if baseline is None else baseline
+        rows.append(
+            {
+                "setting": name,
+                "building the step, s": built,
+                "one epoch, s": epoch,
+                "speed of an epoch vs the first row": f"{baseline / epoch:.2f}x",
+                "rounds": len(pairs),
+            }
+        )
+    table = pd.DataFrame(rows).set_index("setting")
+    return styled_table(table, {"building the step, s": 2, "one epoch, s": 2}, index=True)
+
+
+def time_settings(time_training, settings: dict, rounds: int = 2) -> dict:
+    """Call `time_training(**options)` for each setting, `rounds` times, alternating the order
+    (lesson 02): a shared computer is faster at some moments than others, and alternating
+    spreads that over every setting. Returns name -> list of what each call returned.
+
+    TensorFlow's notice that a training step was traced again ("triggered tf.function
+    retracing") is silenced meanwhile: building a new network for each call is the point here.
+    """
+    import logging
+
+    logger = logging.getLogger("tensorflow")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    timings: dict = {name: [] for name in settings}
+    try:
+        for round_number in range(rounds):
+            order = list(settings) if round_number % 2 == 0 else list(settings)[::-1]
+            for name in order:
+                timings[name].append(time_training(**settings[name]))
+    finally:
+        logger.setLevel(level)
+    return timings
