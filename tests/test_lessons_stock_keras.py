@@ -97,7 +97,7 @@ def stock_cells(stem: str) -> list[str]:
         elif found & set(CHOOSERS):
             sources.append(CHOOSERS[(found & set(CHOOSERS)).pop()])
         if "speed-timing" in found:  # 02 times the settings it teaches: with both, here
-            sources.append("speed_history = time_training(unroll=True, steps_per_execution=16)")
+            sources.append("speed_seconds = time_epoch(prepare(True, 16)[0])")
     return sources
 
 

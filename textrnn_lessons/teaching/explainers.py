@@ -389,25 +389,32 @@ def speed_table(timings: dict):
     return styled_table(table, {"building the step, s": 2, "one epoch, s": 2}, index=True)
 
 
-def time_settings(time_training, settings: dict, rounds: int = 2) -> dict:
-    """Call `time_training(**options)` for each setting, `rounds` times, alternating the order
-    (lesson 02): a shared computer is faster at some moments than others, and alternating
-    spreads that over every setting. Returns name -> list of what each call returned.
+def time_settings(prepare, time_epoch, settings: dict, rounds: int = 2) -> dict:
+    """Time one epoch of training under each of `settings`, `rounds` times (lesson 02).
+
+    `prepare(**options)` returns (a network ready to train, seconds it took to build its
+    training step); each setting is prepared once. `time_epoch(network)` returns the seconds of
+    one epoch. The epochs alternate between the settings, in reversed order every other round:
+    a shared computer is faster at some moments than others, and alternating spreads that over
+    every setting. Returns name -> [(seconds to build, seconds of one epoch), ...], one pair per
+    round.
 
     TensorFlow's notice that a training step was traced again ("triggered tf.function
-    retracing") is silenced meanwhile: building a new network for each call is the point here.
+    retracing") is silenced meanwhile: building one network per setting is the point here.
     """
     import logging
 
     logger = logging.getLogger("tensorflow")
     level = logger.level
     logger.setLevel(logging.ERROR)
-    timings: dict = {name: [] for name in settings}
     try:
+        prepared = {name: prepare(**options) for name, options in settings.items()}
+        timings: dict = {name: [] for name in settings}
         for round_number in range(rounds):
             order = list(settings) if round_number % 2 == 0 else list(settings)[::-1]
             for name in order:
-                timings[name].append(time_training(**settings[name]))
+                network, built = prepared[name]
+                timings[name].append((built, time_epoch(network)))
     finally:
         logger.setLevel(level)
     return timings
