@@ -940,3 +940,17 @@ def test_yours_or_reference_refuses_a_bad_vocab_size_with_a_sentence(vocab_size,
     with pytest.raises(ValueError) as caught:
         yours_or_reference(..., approach=1, vocab_size=vocab_size)
     assert VOCAB in str(caught.value) and says in str(caught.value), str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "units, says",
+    [("100", "got the text '100'"), (0, "got 0"), (10**400, "got a number too large to use")],
+    ids=["text", "zero", "10**400"],
+)
+def test_a_bad_number_of_units_in_02s_exercise_gets_a_sentence(units, says):
+    from textrnn_lessons.models.design_check import yours_or_reference
+
+    with pytest.raises(ValueError) as caught:
+        yours_or_reference(..., approach=1, vocab_size=120, units=units)
+    assert "units should be the size of the recurrent layer's state" in str(caught.value)
+    assert says in str(caught.value), str(caught.value)

@@ -139,9 +139,11 @@ def yours_or_reference(
     from .approaches import build_model
 
     design = _design(approach)
+    if "units" in changes:
+        units = changes["units"]
+        units = units if isinstance(units, (tuple, list)) else (units,)
+        changes["units"] = tuple(whole_number(u, "units", UNITS_HINT, largest=1024) for u in units)
     if changes:
-        if isinstance(changes.get("units"), int):
-            changes["units"] = (changes["units"],)
         design = design.with_changes(**changes)
     vocab_size = whole_number(vocab_size, "vocab_size", VOCAB_SIZE_HINT)
     if check_model(my_model, design, vocab_size):
@@ -154,6 +156,8 @@ def yours_or_reference(
     return build_model(design, vocab_size, name=f"reference_{design.number or 'variant'}")
 
 
+#: What a recurrent layer's units are (lesson 02's exercise 3 sets MY_UNITS).
+UNITS_HINT = ("the size of the recurrent layer's state", "Write a number such as 100.")
 #: What vocab_size is, and how to get it back when it was overwritten.
 VOCAB_SIZE_HINT = (
     "the number of rows the Embedding needs",
