@@ -10,10 +10,12 @@ import pytest
 
 from textrnn_lessons.models.approaches import APPROACHES, build_model, get_approach
 from textrnn_lessons.models.design_check import (
+    FALLBACK,
     check_model,
     describe_layers,
     differences,
     expected_layers,
+    yours_or_reference,
 )
 
 VOCABULARY = 120
@@ -186,9 +188,106 @@ def test_answers_that_are_not_a_built_network_get_a_reminder(capsys):
         ]
     )
     assert not check_model(unbuilt, 2, VOCABULARY)
-    assert "start the Sequential with keras.Input(shape=(max_tokens,)" in capsys.readouterr().out
+    # the lessons' own variable name, which a learner can paste as it stands
+    assert "start the Sequential with keras.Input(shape=(MAX_TOKENS,)" in capsys.readouterr().out
 
 
 def test_a_bad_approach_number_is_refused_with_a_sentence():
     with pytest.raises(ValueError, match="numbered with the whole numbers 1 to 5"):
         check_model(written(1), 6, VOCABULARY)
+
+
+def functional(approach_number: int, extra=()):
+    """The approach written with the functional API, keras.Model(inputs, outputs)."""
+    import keras
+    from keras import layers
+
+    approach = get_approach(approach_number)
+    inputs = keras.Input(shape=(approach.max_tokens,), dtype="int32")
+    x = layers.Embedding(VOCABULARY, approach.embed_len)(inputs)
+    for depth, units in enumerate(approach.units, start=1):
+        rnn = layers.SimpleRNN(units, return_sequences=depth < len(approach.units))
+        x = (layers.Bidirectional(rnn) if approach.bidirectional else rnn)(x)
+    for layer in extra:
+        x = layer(x)
+    return keras.Model(inputs, layers.Dense(4, activation="softmax")(x))
+
+
+@pytest.mark.parametrize("approach", APPROACHES, ids=lambda a: f"approach {a.number}")
+def test_the_functional_api_copy_passes(approach):
+    """keras.Model(inputs, outputs) lists its Input as a layer; it is the same network."""
+    assert differences(functional(approach.number), approach, VOCABULARY) == []
+
+
+def test_an_extra_layer_is_named_not_counted_as_a_recurrent_layer():
+    from keras import layers
+
+    problems = differences(functional(1, extra=[layers.Dropout(0.2)]), 1, VOCABULARY)
+    assert len(problems) == 1 and "Take out the layers" in problems[0], problems
+    assert "(Dropout)" in problems[0] and "Count the recurrent layers" not in problems[0]
+    problems = differences(functional(1, extra=[layers.Dense(16)]), 1, VOCABULARY)
+    assert "Take out the layers the tutorial's network does not have (Dense)" in problems[0]
+
+
+def test_a_missing_dense_or_embedding_is_named():
+    import keras
+    from keras import layers
+
+    no_dense = keras.Sequential(
+        [
+            keras.Input(shape=(25,), dtype="int32"),
+            layers.Embedding(VOCABULARY, 30),
+            layers.SimpleRNN(50),
+        ]
+    )
+    assert (
+        'It ends with layers.Dense(4, activation="softmax")'
+        in differences(no_dense, 1, VOCABULARY)[0]
+    )
+    no_embedding = keras.Sequential(
+        [keras.Input(shape=(25, 30)), layers.SimpleRNN(50), layers.Dense(4, activation="softmax")]
+    )
+    assert "It starts with layers.Embedding(" in differences(no_embedding, 1, VOCABULARY)[0]
+
+
+def test_yours_or_reference_trains_yours_when_it_passes(capsys):
+    mine = written(3)
+    assert yours_or_reference(mine, approach=3, vocab_size=VOCABULARY) is mine
+    said = capsys.readouterr().out.splitlines()
+    assert said[0].startswith("Right: layer for layer") and said[-1] == "Training your network."
+
+
+@pytest.mark.parametrize(
+    "answer", [..., None, "model", "wrong"], ids=["...", "None", "text", "LSTM"]
+)
+def test_yours_or_reference_falls_back_to_the_reference_with_a_sentence(answer, capsys):
+    mine = written(2, cell="LSTM") if answer == "wrong" else answer
+    model = yours_or_reference(mine, approach=2, vocab_size=VOCABULARY)
+    said = capsys.readouterr().out
+    assert said.startswith("Not yet:") and said.rstrip().endswith(FALLBACK)
+    assert model is not mine and differences(model, 2, VOCABULARY) == []
+    assert "Training your network." not in said
+
+
+def test_the_reference_starts_from_the_same_weights_as_a_seeded_learner():
+    """Seeded alike, the learner's correct network and the fallback start identical: a rerun
+    with the reference is the run the learner would have had."""
+    import keras
+    import numpy as np
+
+    keras.utils.set_random_seed(42)
+    mine = written(1)
+    reference = yours_or_reference(..., approach=1, vocab_size=VOCABULARY, seed=42)
+    for a, b in zip(mine.get_weights(), reference.get_weights()):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_yours_or_reference_checks_a_variant(capsys):
+    """02's last exercise: approach 1 with another number of units."""
+    mine = written(1, units=(100,))
+    assert yours_or_reference(mine, approach=1, vocab_size=VOCABULARY, units=100) is mine
+    assert "Training your network." in capsys.readouterr().out
+    model = yours_or_reference(written(1), approach=1, vocab_size=VOCABULARY, units=10)
+    said = capsys.readouterr().out
+    assert "Give this layer 10 units." in said and FALLBACK in said
+    assert model.layers[1].units == 10

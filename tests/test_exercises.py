@@ -186,6 +186,13 @@ def test_accuracy_from_the_confusion_matrix():
     assert_hint(check(...), "replace the ...")
 
 
+def test_accuracy_from_sklearns_matrix_as_lesson_02_passes_it():
+    """Lesson 02 passes scikit-learn's confusion_matrix itself, an array."""
+    matrix = np.array([[50, 5, 3, 2], [4, 60, 1, 0], [6, 2, 40, 12], [3, 1, 10, 56]])
+    assert_right(exercises.check_accuracy_from_confusion(100 * 206 / 255, matrix), "206 correct")
+    assert_right(exercises.check_accuracy_from_confusion(80.78, matrix.tolist()))
+
+
 # --- 07: choosing a design by the seed-spread rule ---------------------------------------------
 
 

@@ -914,3 +914,224 @@ def test_training_arguments_are_refused_before_anything_trains(row, smoke_data, 
         Trainer(MINI).run(get_approach(1), smoke_data, **row.options)
     assert row.says in str(refused.value), str(refused.value)
     assert fits == []
+
+
+
+
+# ---------------------------------------------------------------- exercise checks (issue 25)
+# What a learner can type into an exercise cell or leave behind in a variable the check reads.
+# A check never raises on it: it answers "Not yet" with a sentence (or "Right" when the value
+# is in fact right); yours_or_reference, which must build a network, refuses with a sentence.
+
+
+@dataclass(frozen=True)
+class Typed:
+    """One value typed into an exercise: the check must say `says` (and be right or not)."""
+
+    case: str
+    call: Callable[[], object]
+    says: str
+    right: bool = False
+
+
+def _checks():
+    from textrnn_lessons.teaching import exercises
+
+    return exercises
+
+
+def _workshop():
+    from textrnn_lessons.settings import get_preset
+
+    return get_preset("workshop")
+
+
+def _written(*extra, functional=False):
+    """Approach 1 as a learner writes it: Sequential, or keras.Model(inputs, outputs)."""
+    import keras
+    from keras import layers
+
+    stack = [layers.Embedding(120, 30), layers.SimpleRNN(50), *extra]
+    stack.append(layers.Dense(4, activation="softmax"))
+    inputs = keras.Input(shape=(25,), dtype="int32")
+    if not functional:
+        return keras.Sequential([inputs, *stack])
+    x = inputs
+    for layer in stack:
+        x = layer(x)
+    return keras.Model(inputs, x)
+
+
+def _check_model(model, vocab_size=120):
+    from textrnn_lessons.models.design_check import check_model
+
+    return check_model(model, 1, vocab_size)
+
+
+def _toy_indexes(answer):
+    from textrnn_lessons.teaching.explainers import toy_vectorizer
+
+    sentence = "The team wins the cup, and stocks rally!"
+    return _checks().check_toy_indexes(answer, toy_vectorizer(), sentence)
+
+
+HUGE = 10**400
+TOO_MANY_DIGITS = "more than 300 digits, far too many to be the answer"
+VOCAB = "vocab_size should be the number of rows the Embedding needs"
+WINDOW = "my_max_tokens should be the number of tokens each article keeps"
+LENGTHS = "lengths should hold the token count of every training article"
+CONFUSION = [[5, 1, 0, 0], [1, 5, 0, 0], [0, 0, 5, 1], [0, 0, 1, 5]]
+
+TYPED_CASES = [
+    Typed(
+        "10**400 articles",
+        lambda: _checks().check_training_articles(HUGE, _workshop()),
+        TOO_MANY_DIGITS,
+    ),
+    Typed(
+        "10**400 steps", lambda: _checks().check_steps_per_epoch(HUGE, _workshop()), TOO_MANY_DIGITS
+    ),
+    Typed(
+        "10**400 parameters", lambda: _checks().check_parameter_count(HUGE, 1_000), TOO_MANY_DIGITS
+    ),
+    Typed("10**400 in one layer", lambda: _checks().check_layer_count(HUGE, 4, 2), TOO_MANY_DIGITS),
+    Typed("10**400 new weights", lambda: _checks().check_no_new_weights(HUGE), TOO_MANY_DIGITS),
+    Typed(
+        "10**400 percent accurate",
+        lambda: _checks().check_accuracy_from_confusion(HUGE, CONFUSION),
+        TOO_MANY_DIGITS,
+    ),
+    Typed(
+        "10**400 percent kept whole",
+        lambda: _checks().check_kept_whole(HUGE, [3, 30], 25),
+        TOO_MANY_DIGITS,
+    ),
+    Typed(
+        "NaN as an answer",
+        lambda: _checks().check_parameter_count(float("nan"), 1_000),
+        "the answer should be an ordinary number; got nan",
+    ),
+    Typed(
+        "vocab_size as text",
+        lambda: _checks().check_parameter_count(34_254, "1000"),
+        f"{VOCAB}, a whole number from 1 to 10,000,000; got the text '1000'",
+    ),
+    Typed(
+        "vocab_size None",
+        lambda: _checks().check_parameter_count(34_254, None),
+        f"{VOCAB}, a whole number from 1 to 10,000,000; got None. Use vocabulary_size(vectorizer)",
+    ),
+    Typed(
+        "vocab_size NaN",
+        lambda: _checks().check_parameter_count(34_254, float("nan")),
+        f"{VOCAB}, a whole number from 1 to 10,000,000; got nan",
+    ),
+    Typed(
+        "vocab_size as text in check_model",
+        lambda: _check_model(_written(), "120"),
+        f"{VOCAB}, a whole number from 1 to 10,000,000; got the text '120'",
+    ),
+    Typed(
+        "vocab_size None in check_model",
+        lambda: _check_model(_written(), None),
+        f"{VOCAB}, a whole number from 1 to 10,000,000; got None",
+    ),
+    Typed(
+        "my_max_tokens as text",
+        lambda: _checks().check_kept_whole(50, [3, 30], "40"),
+        f"{WINDOW}, a whole number from 1 to 10,000; got the text '40'",
+    ),
+    Typed(
+        "my_max_tokens None",
+        lambda: _checks().check_kept_whole(50, [3, 30], None),
+        f"{WINDOW}, a whole number from 1 to 10,000; got None",
+    ),
+    Typed(
+        "my_max_tokens NaN",
+        lambda: _checks().check_kept_whole(50, [3, 30], float("nan")),
+        f"{WINDOW}, a whole number from 1 to 10,000; got nan",
+    ),
+    Typed(
+        "lengths as text",
+        lambda: _checks().check_kept_whole(50, "abc", 40),
+        f"{LENGTHS}, a list of whole numbers; got 'abc'",
+    ),
+    Typed(
+        "lengths None",
+        lambda: _checks().check_kept_whole(50, None, 40),
+        f"{LENGTHS}, a list of whole numbers; got None. Run the cell that counts them again",
+    ),
+    Typed(
+        "lengths holding NaN",
+        lambda: _checks().check_kept_whole(50, [3, float("nan")], 40),
+        "lengths should hold whole numbers of tokens, 0 or more; it holds nan",
+    ),
+    Typed(
+        "toy indexes with fractions",
+        lambda: _toy_indexes([2.9, 9.9, 10.9, 2.9, 1.9, 1.0, 4.0, 5.0]),
+        "an index is a whole number (a row of the vocabulary); 2.9 is not",
+    ),
+    Typed(
+        "toy indexes as booleans",
+        lambda: _toy_indexes([True] * 8),
+        "an index is a whole number (a row of the vocabulary); True is not",
+    ),
+    Typed(
+        "approach 1 with the functional API",
+        lambda: _check_model(_written(functional=True)),
+        "Right: layer for layer, this is Approach 1",
+        right=True,
+    ),
+    Typed(
+        "approach 1 with an extra Dropout",
+        lambda: _check_model(_written(__import__("keras").layers.Dropout(0.2))),
+        "Take out the layers the tutorial's network does not have (Dropout)",
+    ),
+    Typed(
+        "approach 1, functional, with an extra Dropout",
+        lambda: _check_model(_written(__import__("keras").layers.Dropout(0.2), functional=True)),
+        "Take out the layers the tutorial's network does not have (Dropout)",
+    ),
+]
+
+
+@pytest.mark.parametrize("row", TYPED_CASES, ids=[row.case for row in TYPED_CASES])
+def test_an_exercise_check_answers_what_a_learner_types_with_a_sentence(row: Typed, capsys):
+    verdict = row.call()
+    printed = capsys.readouterr().out
+    assert row.says in verdict.text and row.says in printed, verdict.text
+    assert bool(verdict) is row.right, verdict.text
+    assert "Count the recurrent layers" not in verdict.text
+
+
+@pytest.mark.parametrize(
+    "vocab_size, says",
+    [
+        ("120", "got the text '120'"),
+        (None, "got None"),
+        (float("nan"), "got nan"),
+        (HUGE, "got a number too large to use"),
+    ],
+    ids=["text", "None", "NaN", "10**400"],
+)
+def test_yours_or_reference_refuses_a_bad_vocab_size_with_a_sentence(vocab_size, says):
+    """It must build the reference network from vocab_size, so it cannot go on: it says why."""
+    from textrnn_lessons.models.design_check import yours_or_reference
+
+    with pytest.raises(ValueError) as caught:
+        yours_or_reference(..., approach=1, vocab_size=vocab_size)
+    assert VOCAB in str(caught.value) and says in str(caught.value), str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "units, says",
+    [("100", "got the text '100'"), (0, "got 0"), (10**400, "got a number too large to use")],
+    ids=["text", "zero", "10**400"],
+)
+def test_a_bad_number_of_units_in_02s_exercise_gets_a_sentence(units, says):
+    from textrnn_lessons.models.design_check import yours_or_reference
+
+    with pytest.raises(ValueError) as caught:
+        yours_or_reference(..., approach=1, vocab_size=120, units=units)
+    assert "units should be the size of the recurrent layer's state" in str(caught.value)
+    assert says in str(caught.value), str(caught.value)

@@ -197,6 +197,26 @@ class LabNotebook:
         """The output area of the first code cell whose source contains `fragment`."""
         return self.cell_with_source(fragment).locator(".jp-OutputArea")
 
+    def figure(self, name: str, near: str) -> Locator:
+        """The rendered Markdown cell that shows notebooks/figures/`name`, scrolled into view.
+
+        JupyterLab attaches only the cells near the window, so the code cell whose source holds
+        `near` (one close to the figure) is scrolled to first.
+        """
+        self.cell_with_source(near)
+        image = self.page.locator(f"img[src*='{name}']")  # `has` reads it inside each cell
+        cell = self.panel.locator(".jp-MarkdownCell").filter(has=image).first
+        try:
+            cell.wait_for(state="attached", timeout=30 * SECOND)
+        except PlaywrightTimeout:
+            raise AssertionError(
+                f"{self.path} shows no figure {name!r} in a rendered Markdown cell near the "
+                f"cell with {near!r}; the lesson and the test disagree, or the Markdown did "
+                "not render."
+            ) from None
+        cell.scroll_into_view_if_needed()
+        return cell
+
     def assert_ran_cleanly(self) -> dict:
         """Save, then fail naming the first cell that raised or never ran; returns the notebook."""
         self.save()

@@ -2,8 +2,10 @@
 
 Every check prints one short verdict and returns a `Verdict` (true when right). An answer left
 as `...` gets a reminder instead of a hint. The hints answer the usual wrong answers
-(tests/test_exercises.py tries each). Each docstring names the notebook of the exercise;
-"write the network yourself" in notebooks 03-06 uses `textrnn_lessons.model_check.check_model`.
+(tests/test_exercises.py tries each); an answer or a setting that is not a usable number (text,
+None, NaN, 10**400) gets a sentence too (tests/test_hostile_inputs.py). Each docstring names the
+notebook of the exercise; "write the network yourself" in notebooks 02-06 uses
+`textrnn_lessons.models.design_check` (`check_model`, `yours_or_reference`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import math
 import numpy as np
 
 from ..models.approaches import NUM_CLASSES, get_approach
+from ..models.design_check import VOCAB_SIZE_HINT, whole_number
 
 
 class Verdict:
@@ -40,6 +43,12 @@ def not_yet(text: str) -> Verdict:
     return Verdict(False, f"Not yet: {text}")
 
 
+def _short(value) -> str:
+    """A learner's value as they would recognise it, cut short when long."""
+    shown = repr(value)
+    return shown if len(shown) <= 60 else shown[:57] + "..."
+
+
 def _verdict(
     answer,
     correct,
@@ -54,7 +63,17 @@ def _verdict(
     try:
         number = float(answer)
     except (TypeError, ValueError):
-        return not_yet(f"the answer should be a number; got {answer!r}.")
+        return not_yet(f"the answer should be a number; got {_short(answer)}.")
+    except OverflowError:
+        return not_yet(
+            "that number has more than 300 digits, far too many to be the answer: check the "
+            "formula, then run the cell again."
+        )
+    if not math.isfinite(number):
+        return not_yet(
+            f"the answer should be an ordinary number; got {number!r}, which usually comes "
+            "from dividing by zero or from a value that is not a number."
+        )
     if abs(number - correct) <= tolerance:
         return right(right_text)
     for wrong, hint in (hints or {}).items():
@@ -107,7 +126,11 @@ def check_steps_per_epoch(answer, preset) -> Verdict:
 
 def check_kept_whole(answer, lengths, max_tokens: int) -> Verdict:
     """01, exercise 1: the share (%) of articles that fit whole in `max_tokens` tokens."""
-    lengths = np.asarray(lengths)
+    try:
+        lengths = _token_counts(lengths)
+        max_tokens = whole_number(max_tokens, "my_max_tokens", MAX_TOKENS_HINT, largest=10_000)
+    except ValueError as problem:
+        return not_yet(str(problem))
     share = 100 * float(np.mean(lengths <= max_tokens))
     kept = 100 * float(np.minimum(lengths, max_tokens).sum() / lengths.sum())
     return _verdict(
@@ -125,6 +148,30 @@ def check_kept_whole(answer, lengths, max_tokens: int) -> Verdict:
     )
 
 
+MAX_TOKENS_HINT = ("the number of tokens each article keeps", "Write a number such as 40.")
+
+
+def _token_counts(lengths) -> np.ndarray:
+    """`lengths` as a non-empty 1-D array of whole numbers >= 0, or a ValueError sentence."""
+    how = "Run the cell that counts them again: lengths = count_tokens(data.train.texts)."
+    try:
+        array = np.asarray(lengths, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        array = None
+    if array is None or array.ndim != 1 or array.size == 0:
+        raise ValueError(
+            "lengths should hold the token count of every training article, a list of whole "
+            f"numbers; got {_short(lengths)}. {how}"
+        )
+    if not np.all(np.isfinite(array)) or np.any(array < 0) or np.any(array != np.round(array)):
+        raise ValueError(
+            "lengths should hold whole numbers of tokens, 0 or more; it holds "
+            f"{float(array[~(np.isfinite(array) & (array >= 0) & (array == np.round(array)))][0])}."
+            f" {how}"
+        )
+    return array.astype(np.int64)
+
+
 def check_toy_indexes(answer, vectorizer, sentence: str) -> Verdict:
     """01, exercise 2: the indexes the toy vocabulary gives `sentence`."""
     from ..data.vectorizer import worked_example
@@ -132,10 +179,9 @@ def check_toy_indexes(answer, vectorizer, sentence: str) -> Verdict:
     expected = worked_example(vectorizer, sentence).indexes
     if answer is Ellipsis or answer is None:
         return not_yet("replace the ... with your list of indexes, then run the cell again.")
-    try:
-        answer = [int(a) for a in answer]
-    except (TypeError, ValueError):
-        return not_yet(f"the answer should be a list of whole numbers; got {answer!r}.")
+    answer = _whole_numbers(answer)
+    if isinstance(answer, Verdict):
+        return answer
     if answer == expected:
         return right(f"{expected}. Every word the vocabulary lacks becomes 1, [UNK].")
     if len(answer) != len(expected):
@@ -154,6 +200,24 @@ def check_toy_indexes(answer, vectorizer, sentence: str) -> Verdict:
     return not_yet("look each lower-cased word up in the vocabulary listed above.")
 
 
+def _whole_numbers(answer) -> list[int] | Verdict:
+    """A list answer as ints; 'Not yet' when it is not a list of whole numbers."""
+    if isinstance(answer, (str, bytes)) or not hasattr(answer, "__iter__"):
+        return not_yet(f"the answer should be a list of whole numbers; got {_short(answer)}.")
+    numbers = []
+    for item in answer:
+        try:
+            value = float(item) if not isinstance(item, int) else item
+        except (TypeError, ValueError):
+            return not_yet(f"the answer should be a list of whole numbers; got {_short(item)}.")
+        if isinstance(item, bool) or not (isinstance(value, int) or value.is_integer()):
+            return not_yet(
+                f"an index is a whole number (a row of the vocabulary); {_short(item)} is not."
+            )
+        numbers.append(int(value))
+    return numbers
+
+
 # --- 02-06: the networks -----------------------------------------------------------------------
 
 
@@ -164,6 +228,10 @@ def _rnn_params(units: int, inputs: int) -> int:
 def check_parameter_count(answer, vocab_size: int, approach: int = 1) -> Verdict:
     """02, exercise 1: the whole network's parameter count, predicted before model.summary()."""
     design = get_approach(approach)
+    try:
+        vocab_size = whole_number(vocab_size, "vocab_size", VOCAB_SIZE_HINT)
+    except ValueError as problem:
+        return not_yet(str(problem))
     embedding = vocab_size * design.embed_len
     rnn = _rnn_params(design.units[0], design.embed_len)
     dense = design.units[0] * NUM_CLASSES + NUM_CLASSES
@@ -237,9 +305,12 @@ def check_no_new_weights(answer) -> Verdict:
     )
 
 
-def check_accuracy_from_confusion(answer, evaluation) -> Verdict:
-    """02, exercise 2: test accuracy (%) computed from the confusion matrix."""
-    matrix = evaluation.confusion
+def check_accuracy_from_confusion(answer, matrix) -> Verdict:
+    """02, exercise 2: test accuracy (%) computed from the confusion matrix.
+
+    `matrix` is sklearn's confusion_matrix (or an `Evaluation`, which holds one).
+    """
+    matrix = np.asarray(getattr(matrix, "confusion", matrix))
     accuracy = 100 * np.trace(matrix) / matrix.sum()
     recalls = 100 * np.diag(matrix) / matrix.sum(axis=1).clip(min=1)
     hints = {accuracy / 100: "that is a fraction; give it in percent."}

@@ -292,31 +292,129 @@ def parameter_breakdown(model):
     return styled_table(table, index=True, left=("type", "output shape", "worked out"))
 
 
-def seed_comparison(first, second, top: int = 10):
+def seed_comparison(first, second, top: int = 10, label=None, seeds=None):
     """Top LIME words of two explanations side by side (notebook 02_single_rnn_25_tokens).
 
     Shows how much of an explanation is sampling noise: same model, same text,
-    only LIME's random_state differs.
+    only LIME's random_state differs. Takes the package's explanations (`explain_prediction`)
+    or LIME's own (`explain_instance`, with the `label` they explain); `seeds` names the two
+    random states when LIME's objects do not say.
     """
     import pandas as pd
 
-    a, b = dict(first.top_words()), dict(second.top_words())
+    a, b = _lime_weights(first, label), _lime_weights(second, label)
     words = list(dict.fromkeys(list(a)[:top] + list(b)[:top]))
     absent = f"not in its top {top}"
+    names = seeds or (getattr(first, "random_state", "?"), getattr(second, "random_state", "?"))
 
     def column(weights):
         return [f"{weights[w]:+.4f}" if w in weights else absent for w in words]
 
     table = pd.DataFrame(
-        {
-            f"weight, random_state={first.random_state}": column(a),
-            f"weight, random_state={second.random_state}": column(b),
-        },
+        {f"weight, random_state={name}": column(w) for name, w in zip(names, (a, b))},
         index=pd.Index(words, name="word"),
     )
     return styled_table(table, index=True)
 
 
-def shared_top_words(first, second, top: int = 5) -> int:
-    """How many of the `top` words of two explanations are the same (notebook 02_single_rnn_25_tokens)."""
-    return len({w for w, _ in first.top_words()[:top]} & {w for w, _ in second.top_words()[:top]})
+def _lime_weights(explanation, label=None) -> dict[str, float]:
+    """word -> weight, largest effect first, from either kind of explanation."""
+    if hasattr(explanation, "top_words"):
+        return dict(explanation.top_words(label))
+    if label is None:
+        label = next(iter(explanation.local_exp))
+    return dict(explanation.as_list(label=label))
+
+
+def shared_top_words(first, second, top: int = 5, label=None) -> int:
+    """How many of the `top` words of two explanations are the same (notebook 02)."""
+    a, b = _lime_weights(first, label), _lime_weights(second, label)
+    return len(set(list(a)[:top]) & set(list(b)[:top]))
+
+
+def training_times(data, approach: int, seconds: float, others=()) -> str:
+    """This run's training time beside your logged runs of `others` on the same data (04-06).
+
+    Every figure is a run you made: the time `fit` took here, and the times your results log
+    holds for the other approaches on the same preset and data (the newest of each).
+    """
+    from ..results.log import ResultsLogError
+    from ..results.records import latest_runs
+
+    try:
+        logged = latest_runs(data)
+    except ResultsLogError as problem:
+        return f"Approach {approach} trained in {seconds:.1f} s. ({problem})"
+    parts = [f"approach {approach} {seconds:.1f} s (this run)"]
+    missing = []
+    for number in others:
+        run = logged.get(number)
+        if run is None:
+            missing.append(number)
+        else:
+            parts.append(f"approach {number} {run['train_seconds']:.1f} s")
+    text = f"Training time for {data.preset.epochs} epoch(s) on this data: " + ", ".join(parts)
+    if missing:
+        lessons = ", ".join(f"{number + 1:02d}" for number in missing)
+        text += (
+            f". Your results log has no run of approach {', '.join(map(str, missing))} on this "
+            f"data yet: run lesson {lessons} with the same preset to compare."
+        )
+    return text + "."
+
+
+def speed_table(timings: dict):
+    """Median seconds per setting, and each epoch's speed against the first setting (lesson 02).
+
+    `timings` maps a setting's name to its measured (seconds to build the training step,
+    seconds for one epoch) pairs, one pair per round; the first setting is the baseline.
+    """
+    import pandas as pd
+
+    rows, baseline = [], None
+    for name, pairs in timings.items():
+        built = float(np.median([pair[0] for pair in pairs]))
+        epoch = float(np.median([pair[1] for pair in pairs]))
+        baseline = epoch if baseline is None else baseline
+        rows.append(
+            {
+                "setting": name,
+                "building the step, s": built,
+                "one epoch, s": epoch,
+                "speed of an epoch vs the first row": f"{baseline / epoch:.2f}x",
+                "rounds": len(pairs),
+            }
+        )
+    table = pd.DataFrame(rows).set_index("setting")
+    return styled_table(table, {"building the step, s": 2, "one epoch, s": 2}, index=True)
+
+
+def time_settings(prepare, time_epoch, settings: dict, rounds: int = 2) -> dict:
+    """Time one epoch of training under each of `settings`, `rounds` times (lesson 02).
+
+    `prepare(**options)` returns (a network ready to train, seconds it took to build its
+    training step); each setting is prepared once. `time_epoch(network)` returns the seconds of
+    one epoch. The epochs alternate between the settings, in reversed order every other round:
+    a shared computer is faster at some moments than others, and alternating spreads that over
+    every setting. Returns name -> [(seconds to build, seconds of one epoch), ...], one pair per
+    round.
+
+    TensorFlow's notice that a training step was traced again ("triggered tf.function
+    retracing") is silenced meanwhile: building one network per setting is the point here.
+    """
+    import logging
+
+    logger = logging.getLogger("tensorflow")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        prepared = {name: prepare(**options) for name, options in settings.items()}
+        timings: dict = {name: [] for name in settings}
+        for round_number in range(rounds):
+            order = list(settings) if round_number % 2 == 0 else list(settings)[::-1]
+            for name in order:
+                network, built = prepared[name]
+                timings[name].append((built, time_epoch(network)))
+    finally:
+        logger.setLevel(level)
+    return timings

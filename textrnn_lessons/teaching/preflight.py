@@ -22,6 +22,7 @@ REQUIRED = (
     "keras",
     "scikit-learn",
     "lime",
+    "scikit-plots",
     "ipywidgets",
     "jupyterlab_widgets",
     "pooch",
