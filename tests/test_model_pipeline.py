@@ -129,18 +129,23 @@ def test_a_bad_approach_number_gets_a_sentence(number, shown):
     )
 
 
-def test_compile_model_uses_keras_2_arithmetic_and_says_which_optimizers_exist(tmp_path):
+def test_compile_model_uses_keras_3_rmsprop_and_says_which_optimizers_exist(tmp_path):
     import keras
 
     from textrnn_lessons.training.fitting import compile_model, make_optimizer
-    from textrnn_lessons.training.keras2_optimizers import Keras2Adam, Keras2RMSprop
+    from textrnn_lessons.training.keras2_optimizers import Keras2RMSprop
 
     model = compile_model(build_model(get_approach(1), 50))
-    assert type(model.optimizer) is Keras2RMSprop
-    assert type(compile_model(build_model(get_approach(1), 50), "Adam").optimizer) is Keras2Adam
+    assert type(model.optimizer) is keras.optimizers.RMSprop  # as a learner writes "rmsprop"
+    adam = compile_model(build_model(get_approach(1), 50), "Adam").optimizer
+    assert type(adam) is keras.optimizers.Adam
+    assert type(make_optimizer("rmsprop_keras2")) is Keras2RMSprop  # the tutorial's arithmetic
     assert float(make_optimizer("rmsprop", 0.01).learning_rate) == pytest.approx(0.01)
-    with pytest.raises(ValueError, match="Optimizer must be one of rmsprop, adam, got 'sgd'"):
+    with pytest.raises(
+        ValueError, match="Optimizer must be one of rmsprop, adam, rmsprop_keras2, got 'sgd'"
+    ):
         make_optimizer("sgd")
+    model = compile_model(build_model(get_approach(1), 50), "rmsprop_keras2")
     model.train_on_batch(np.ones((2, 25), "int32"), np.array([0, 1]))
     model.save(tmp_path / "trained.keras")  # a trained model keeps its optimizer
     assert type(keras.models.load_model(tmp_path / "trained.keras").optimizer) is Keras2RMSprop

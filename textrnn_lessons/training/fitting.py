@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 
 DEFAULT_SEED = 42
-OPTIMIZERS = ("rmsprop", "adam")
+OPTIMIZERS = ("rmsprop", "adam", "rmsprop_keras2")
 
 
 def set_seed(seed: int = DEFAULT_SEED, deterministic: bool = False) -> None:
@@ -27,14 +27,23 @@ def set_seed(seed: int = DEFAULT_SEED, deterministic: bool = False) -> None:
 
 
 def make_optimizer(optimizer: str = "rmsprop", learning_rate: float | None = None):
-    """RMSprop or Adam with Keras 2's embedding arithmetic (textrnn_lessons.keras2 says why)."""
-    from .keras2_optimizers import Keras2Adam, Keras2RMSprop
+    """Keras 3's own RMSprop or Adam, as a learner writes them; "rmsprop_keras2" is the
+    tutorial's Keras 2 arithmetic (keras2_optimizers says why), for the tutorial protocol and
+    notebook 07's experiment."""
+    import keras
+
+    from .keras2_optimizers import Keras2RMSprop
 
     key = str(optimizer).lower()
     if key not in OPTIMIZERS:
         raise ValueError(f"Optimizer must be one of {', '.join(OPTIMIZERS)}, got {optimizer!r}.")
     options = {} if learning_rate is None else {"learning_rate": learning_rate}
-    return (Keras2RMSprop if key == "rmsprop" else Keras2Adam)(**options)
+    kinds = {
+        "rmsprop": keras.optimizers.RMSprop,
+        "adam": keras.optimizers.Adam,
+        "rmsprop_keras2": Keras2RMSprop,
+    }
+    return kinds[key](**options)
 
 
 def compile_model(model, optimizer: str = "rmsprop", learning_rate: float | None = None):
