@@ -64,6 +64,24 @@ def test_the_interval_is_welchs_for_the_difference_of_means():
     assert welch_interval([64, 64, 64], [60, 60, 60]) == (4, 4)
 
 
+@pytest.mark.parametrize(
+    "design, baseline",
+    [
+        ((70, 71, 72), (60, 62, 64)),
+        ((58, 66, 74), (60, 61, 62)),
+        ((70, 70.5, 71, 69), (58, 62, 72)),
+    ],
+)
+def test_the_interval_agrees_with_scipys_welch_t_test(design, baseline):
+    from scipy import stats
+
+    expected = stats.ttest_ind(design, baseline, equal_var=False).confidence_interval(0.95)
+    assert welch_interval(design, baseline) == (
+        pytest.approx(expected.low, abs=1e-9),
+        pytest.approx(expected.high, abs=1e-9),
+    )
+
+
 def test_chance_follows_the_validation_slice():
     lab = Experiments(data=None)
     assert lab.chance == 25
@@ -220,3 +238,21 @@ def test_an_unreadable_log_stops_the_final_test_before_training(smoke_data, priv
     lab.done["baseline"] = made_up("baseline", 60, 61, 62)
     with pytest.raises(ValueError, match="line 1 has no 'approach'"):
         lab.final_test("baseline")
+
+
+def test_a_log_without_the_five_approaches_leaves_dashes_unless_asked(smoke_data, capsys):
+    from textrnn_lessons.results.summary import (
+        key_differences,
+        side_by_side,
+        train_missing_approaches,
+    )
+
+    assert train_missing_approaches(smoke_data, bench=NoTraining(), train=False) == []
+    said = capsys.readouterr().out
+    assert "Your log has no run of approaches 1, 2, 3, 4 and 5 on this data" in said
+    assert "set TRAIN_MISSING = True" in said
+    table = side_by_side(smoke_data)
+    assert table["your accuracy %"].isna().all() and "your rank" not in table.columns
+    shown = key_differences(table).data
+    assert shown["your difference (points)"].isna().all()
+    assert shown["tutorial difference (points)"].notna().all()

@@ -75,14 +75,21 @@ class Comparison:
 
 
 def welch_interval(design, baseline, confidence: float = CONFIDENCE) -> tuple[float, float]:
-    """The `confidence` interval of mean(design) - mean(baseline), unequal variances (Welch)."""
-    from scipy import stats
+    """The `confidence` interval of mean(design) - mean(baseline) when the two may vary by
+    different amounts (Welch): Student's t with the Welch-Satterthwaite degrees of freedom."""
+    from scipy import stats  # installed with scikit-learn, which requires it
 
-    difference = float(np.mean(design) - np.mean(baseline))
-    if np.ptp(design) == 0 and np.ptp(baseline) == 0:  # no seed moved either: nothing to widen
+    design, baseline = np.asarray(design, float), np.asarray(baseline, float)
+    difference = float(design.mean() - baseline.mean())
+    shares = [x.var(ddof=1) / len(x) for x in (design, baseline)]  # squared standard errors
+    error = math.sqrt(sum(shares))
+    if error == 0:  # no seed moved either design: nothing to widen
         return difference, difference
-    found = stats.ttest_ind(design, baseline, equal_var=False).confidence_interval(confidence)
-    return float(found.low), float(found.high)
+    freedom = sum(shares) ** 2 / sum(
+        v**2 / (len(x) - 1) for v, x in zip(shares, (design, baseline))
+    )
+    half = float(stats.t.ppf((1 + confidence) / 2, freedom)) * error
+    return difference - half, difference + half
 
 
 def chance_level(labels) -> float:
