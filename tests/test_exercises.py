@@ -193,7 +193,7 @@ def test_accuracy_from_sklearns_matrix_as_lesson_02_passes_it():
     assert_right(exercises.check_accuracy_from_confusion(80.78, matrix.tolist()))
 
 
-# --- 07: choosing a design by the seed-spread rule ---------------------------------------------
+# --- 07: choosing a design by the interval rule ------------------------------------------------
 
 
 def lab_with(**accuracies):
@@ -207,7 +207,7 @@ def lab_with(**accuracies):
     return lab
 
 
-def test_choice_follows_the_seed_spread_rule():
+def test_choice_follows_the_interval_rule():
     lab = lab_with(
         baseline=[60, 62, 61], noisy=[58, 66, 70], better=[70, 71, 72], best=[75, 76, 77]
     )
@@ -218,9 +218,13 @@ def test_choice_follows_the_seed_spread_rule():
     )
     assert_hint(
         exercises.check_choice(lab, "noisy"),
-        "'noisy' is not really better than the baseline (no real difference)",
+        "'noisy' is not really better than the baseline (no real difference): its interval "
+        "holds zero",
     )
-    assert_hint(exercises.check_choice(lab, "baseline"), "'baseline' is not really better")
+    assert_hint(
+        exercises.check_choice(lab, "baseline"),
+        "keep the baseline only when no design is really better; 'best' is",
+    )
     assert_hint(
         exercises.check_choice(lab, "better"),
         "'better' is really better than the baseline, but 'best' is better still on validation",
@@ -229,15 +233,22 @@ def test_choice_follows_the_seed_spread_rule():
         exercises.check_choice(lab, "bigger"),
         "'bigger' is not one of the experiments: 'baseline', 'noisy', 'better', 'best'",
     )
+    assert_hint(exercises.check_choice(lab, ["best"]), "is not one of the experiments")
     assert_hint(exercises.check_choice(lab, ...), "replace the ... with the name of an experiment")
 
 
-def test_choice_keeps_the_baseline_when_nothing_beats_the_spread():
-    lab = lab_with(baseline=[60, 62, 64], noisy=[61, 66, 70], worse=[40, 41, 42])
+def test_choice_keeps_the_baseline_when_no_interval_lies_above_zero():
+    lab = lab_with(
+        baseline=[60, 62, 64], noisy=[61, 66, 70], worse=[40, 41, 42], stuck=[25, 26, 24]
+    )
     assert lab.recommend() == "baseline"
     assert_right(
         exercises.check_choice(lab, "baseline"),
-        "no design beat the baseline by more than the seed spread, so keep the simplest",
+        "no design was really better than the baseline (every interval that favoured one held "
+        "zero), so keep the simplest",
     )
-    assert_hint(exercises.check_choice(lab, "noisy"), "inside the seed spread")
+    assert_hint(exercises.check_choice(lab, "noisy"), "its interval holds zero")
     assert_hint(exercises.check_choice(lab, "worse"), "(worse)")
+    assert_hint(exercises.check_choice(lab, "stuck"), "(did not learn in this budget)")
+    empty = lab_with()
+    assert_hint(exercises.check_choice(empty, "baseline"), "no experiment has run yet")

@@ -1135,3 +1135,86 @@ def test_a_bad_number_of_units_in_02s_exercise_gets_a_sentence(units, says):
         yours_or_reference(..., approach=1, vocab_size=120, units=units)
     assert "units should be the size of the recurrent layer's state" in str(caught.value)
     assert says in str(caught.value), str(caught.value)
+
+
+
+
+# ---------------------------------------------------------------- lesson 07's lab (issue 25)
+# Experiments before any experiment has run, and seeds that would fake a comparison.
+
+
+def _lab(**options):
+    from textrnn_lessons.results.experiments import Experiments
+
+    return Experiments(data=None, **options)
+
+
+def _choice_before_any_experiment(room: Room) -> str:
+    from textrnn_lessons.teaching.exercises import check_choice
+
+    return check_choice(_lab(), "baseline: approach 2").text
+
+
+LAB_CASES = [
+    Api(
+        "Experiments(seeds=(42, 42))",
+        lambda r: _lab(seeds=(42, 42)),
+        ValueError,
+        "The seeds (42, 42) repeat 42: a repeated seed trains the same network again",
+    ),
+    Api(
+        "Experiments(seeds=(42, 7, 42))",
+        lambda r: _lab(seeds=(42, 7, 42)),
+        ValueError,
+        "repeat 42",
+    ),
+    Api(
+        "Experiments(seeds=(42, 7))",
+        lambda r: _lab(seeds=(42, 7)),
+        ValueError,
+        "Compare over at least 3 seeds (you gave 2)",
+    ),
+    Api("Experiments(seeds=42)", lambda r: _lab(seeds=42), ValueError, "seeds must be a list"),
+    Api(
+        "Experiments(seeds=('a', 'b', 'c'))",
+        lambda r: _lab(seeds=("a", "b", "c")),
+        ValueError,
+        "Every seed must be a whole number",
+    ),
+    Api(
+        "recommend() before any experiment",
+        lambda r: _lab().recommend(),
+        ValueError,
+        "No experiment has run yet. Run the baseline first",
+    ),
+    Api(
+        "final_test(name) before any experiment",
+        lambda r: _lab().final_test("baseline: approach 2"),
+        ValueError,
+        "No experiment has run yet. Run the baseline first",
+    ),
+    Api(
+        "final_test(...) before any experiment",
+        lambda r: _lab().final_test(...),
+        ValueError,
+        "No experiment has run yet",
+    ),
+    Api(
+        "check_choice before any experiment",
+        _choice_before_any_experiment,
+        None,
+        "Not yet: no experiment has run yet",
+    ),
+]
+
+
+@pytest.mark.parametrize("row", LAB_CASES, ids=[row.case for row in LAB_CASES])
+def test_lesson_07s_lab_answers_with_a_sentence(row: Api, tmp_path, request):
+    room = Room(tmp_path, "", request)
+    if row.error is None:
+        said = row.call(room)
+    else:
+        with pytest.raises(row.error) as caught:
+            row.call(room)
+        said = str(caught.value)
+    assert row.says in said, said

@@ -6,6 +6,8 @@ the same data, trained the lessons' way, so every table here starts from `runs.r
 
 from __future__ import annotations
 
+import math
+
 from ..models.approaches import APPROACHES
 from .records import latest_runs
 from .tables import styled_table
@@ -19,15 +21,28 @@ KEY_COMPARISONS = (
 )
 
 
-def train_missing_approaches(data, bench=None) -> list[int]:
+def train_missing_approaches(data, bench=None, train: bool = True) -> list[int]:
     """Train (and log) any of the five approaches the log has no run of on this data, so that
-    notebook 07 works even if 02-06 were skipped."""
-    from ..training.trainer import Trainer
-
+    notebook 07's table is full even if 02-06 were skipped. With `train=False` only say which
+    are missing and how to fill them: Run All then spends its time on the experiments."""
     missing = [a for a in APPROACHES if a.number not in latest_runs(data)]
     if not missing:
         print(f"The log already holds a run of all five approaches for {data.describe()}.")
         return []
+    if not train:
+        numbers = [str(a.number) for a in missing]
+        listed = (
+            numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " and " + numbers[-1]
+        )
+        print(
+            f"Your log has no run of approach{'es' if len(missing) > 1 else ''} {listed} on "
+            "this data, so the table shows a dash there. Run the lesson of each, or set "
+            "TRAIN_MISSING = True in the settings cell and run this cell again: it trains "
+            "each missing approach once, as its lesson does."
+        )
+        return []
+    from ..training.trainer import Trainer
+
     bench = bench or Trainer()
     for approach in missing:
         print(f"No logged run of {approach.label} on this data: training it now...")
@@ -40,7 +55,8 @@ def train_missing_approaches(data, bench=None) -> list[int]:
 
 
 def side_by_side(data):
-    """The latest logged run of each approach on this data beside the tutorial's accuracy."""
+    """The latest logged run of each approach on this data beside the tutorial's accuracy:
+    context for the experiments, one run each, not a ranking."""
     import pandas as pd
 
     latest = latest_runs(data)
@@ -52,15 +68,14 @@ def side_by_side(data):
                 "approach": approach.label,
                 "max tokens": approach.max_tokens,
                 "units": ", ".join(map(str, approach.units)),
-                "your accuracy %": None if run is None else 100 * run["test_accuracy"],
+                "your accuracy %": math.nan if run is None else 100 * run["test_accuracy"],
                 "tutorial accuracy %": approach.tutorial_accuracy,
-                "training seconds": None if run is None else run["train_seconds"],
+                "training seconds": math.nan if run is None else run["train_seconds"],
             }
         )
-    table = pd.DataFrame(rows).set_index("approach")
-    for who in ("your", "tutorial"):
-        table[f"{who} rank"] = table[f"{who} accuracy %"].rank(ascending=False, method="min")
-    return table
+    # No rank column: one run of each approach, yours or the tutorial's, cannot rank them (the
+    # seed alone moves a run by more than most gaps between approaches; notebook 07 measures it).
+    return pd.DataFrame(rows).set_index("approach")
 
 
 def show_side_by_side(table):
@@ -74,7 +89,8 @@ def show_side_by_side(table):
 
 
 def key_differences(table):
-    """Accuracy gained (+) or lost (-) by each design change, yours beside the tutorial's."""
+    """Accuracy gained (+) or lost (-) by each design change in one run, yours beside the
+    tutorial's: questions for the experiments, not answers."""
     import pandas as pd
 
     rows = []

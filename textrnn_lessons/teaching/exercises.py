@@ -331,31 +331,42 @@ def check_accuracy_from_confusion(answer, matrix) -> Verdict:
 
 
 def check_choice(lab, choice) -> Verdict:
-    """07, exercise 2: the design to test, chosen on validation by the seed-spread rule."""
+    """07, exercise 2: the design to test, chosen on validation by the interval rule."""
     if choice is Ellipsis or choice is None:
         return not_yet("replace the ... with the name of an experiment, in quotes.")
-    if choice not in lab.done:
+    if not lab.done:
+        return not_yet("no experiment has run yet: run the baseline and the experiments first.")
+    if not isinstance(choice, str) or choice not in lab.done:
         return not_yet(
             f"{choice!r} is not one of the experiments: {', '.join(map(repr, lab.done))}."
         )
-    pick = lab.recommend()
+    pick, baseline = lab.recommend(), lab.baseline
     if choice == pick:
         return right(
             f"{pick!r}: "
             + (
                 "the best mean among the designs really better than the baseline."
-                if pick != next(iter(lab.done))
-                else "no design beat the baseline by more than the seed "
-                "spread, so keep the simplest."
+                if pick != baseline.name
+                else "no design was really better than the baseline (every interval that "
+                "favoured one held zero), so keep the simplest."
             )
+        )
+    if choice == baseline.name:
+        return not_yet(
+            f"keep the baseline only when no design is really better; {pick!r} is (its "
+            "interval lies above zero)."
         )
     from ..results.experiments import verdict
 
-    found = verdict(lab.done[choice], next(iter(lab.done.values())))
+    found = verdict(lab.done[choice], baseline, lab.chance)
     if found != "better":
         return not_yet(
-            f"{choice!r} is not really better than the baseline ({found}): its lead, "
-            "if any, is inside the seed spread."
+            f"{choice!r} is not really better than the baseline ({found}): "
+            + (
+                "its interval holds zero, so its lead, if any, may be the seeds' luck."
+                if found == "no real difference"
+                else "pick among the designs whose interval lies above zero, or the baseline."
+            )
         )
     return not_yet(
         f"{choice!r} is really better than the baseline, but {pick!r} is better "
