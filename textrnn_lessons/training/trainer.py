@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from ..data.vectorizer import LONGEST_SEQUENCE
 from ..models.approaches import Approach
 from .fitting import DEFAULT_SEED
+from .memory_budget import require_fits
 
 
 @dataclass
@@ -94,6 +95,7 @@ class Trainer:
         `test=False` leaves the test set alone (notebook 07's experiments compare designs on
         validation); the result then has no evaluation and no record.
         """
+        require_fits(approach, data, batch_size, optimizer)  # refuses what would not fit in memory
         from .. import speed as speedups
         from ..data.vectorizer import vectorize_splits, vocabulary_size
         from ..evaluation.metrics import evaluate
