@@ -24,21 +24,8 @@ import pytest
 
 from tests.conftest import MINI, REPO
 
-from .servers import jupyter_home, new_token, root_flag, start_server
+from .servers import CHROMIUM, jupyter_home, launch_chromium, new_token, root_flag, start_server
 
-CHROMIUM = Path(os.environ.get("TEXTRNN_E2E_CHROMIUM", "/usr/bin/chromium"))
-# Verified on these machines: without the networking flags Chromium keeps dialling Google's
-# hosts, which the closed network refuses; a fresh profile avoids first-run dialogs.
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-dev-shm-usage",
-]
 ARTIFACTS = REPO / "test-artifacts" / "e2e"
 APP = "apps/approach_explorer.ipynb"
 HERE = Path(__file__).parent
@@ -129,7 +116,7 @@ def browser():
     except ImportError:
         _missing_tool("The Playwright Python package is not installed")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        browser = launch_chromium(playwright)
         yield browser
         browser.close()
 

@@ -16,7 +16,7 @@ import pytest
 
 pytest.importorskip("playwright")
 
-from .conftest import APP, _close_page, _open_page, server_env, start_voila
+from .conftest import APP, _close_page, _open_page, _running, server_env, start_voila
 from .pages import SECOND, PanelDriver
 from .servers import new_token, root_flag, start_server
 
@@ -56,9 +56,7 @@ def open_app(page, url: str) -> None:
 
 @pytest.fixture
 def standalone(lesson_root, tmp_path):
-    server = start_voila(lesson_root, tmp_path / "home", name="voila-kernels")
-    yield server
-    server.stop()
+    yield from _running("standalone", start_voila(lesson_root, tmp_path / "home"))
 
 
 @pytest.fixture
@@ -86,33 +84,26 @@ def binder_route(lesson_root, tmp_path):
         ready_path="api/status",
         token=new_token(),
     )
-    yield server
-    server.stop()
+    yield from _running("binder_route", server)
 
 
-def reload_twice_then_close(browser, server, url: str) -> None:
-    page = _open_page(browser)
-    try:
-        open_app(page, url)
-        assert kernels(server) == 1
-        for _ in range(2):
-            page.reload(timeout=180 * SECOND)
-            PanelDriver(page, page.locator("body")).rendered()
-            wait_for_kernels(server, 1, timeout=30)  # the old tab's kernel went at once
-        page.close(run_before_unload=True)  # as a learner closes the tab
-        wait_for_kernels(server, 0, timeout=30)
-    finally:
-        _close_page(page)
+def reload_twice_then_close(page, server, url: str) -> None:
+    open_app(page, url)
+    assert kernels(server) == 1
+    for _ in range(2):
+        page.reload(timeout=180 * SECOND)
+        PanelDriver(page, page.locator("body")).rendered()
+        wait_for_kernels(server, 1, timeout=30)  # the old tab's kernel went at once
+    page.close(run_before_unload=True)  # as a learner closes the tab
+    wait_for_kernels(server, 0, timeout=30)
 
 
-def test_the_app_gives_back_the_kernels_of_reloaded_and_closed_tabs(browser, standalone):
-    reload_twice_then_close(browser, standalone, standalone.url(""))
+def test_the_app_gives_back_the_kernels_of_reloaded_and_closed_tabs(page, standalone):
+    reload_twice_then_close(page, standalone, standalone.url(""))
 
 
-def test_binders_voila_route_gives_back_the_kernels_of_reloaded_and_closed_tabs(
-    browser, binder_route
-):
-    reload_twice_then_close(browser, binder_route, binder_route.url(f"voila/render/{APP}"))
+def test_binders_voila_route_gives_back_the_kernels_of_reloaded_and_closed_tabs(page, binder_route):
+    reload_twice_then_close(page, binder_route, binder_route.url(f"voila/render/{APP}"))
 
 
 def test_a_tab_that_vanishes_without_a_word_is_culled_within_a_minute(browser, standalone):
