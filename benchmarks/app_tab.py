@@ -35,7 +35,7 @@ class AppTab:
     def __init__(self, page, timeout: float = 600):
         self.page, self.timeout = page, timeout
 
-    def _state(self, state: str, timeout: float | None = None) -> None:
+    def wait_state(self, state: str, timeout: float | None = None) -> None:
         self.page.locator(f"{PANEL}.textrnn-state-{state}").wait_for(
             timeout=(timeout or self.timeout) * MS
         )
@@ -72,7 +72,7 @@ class AppTab:
         clicked = (
             time.perf_counter() - (self.page.evaluate("performance.now()") - marks["click"]) / MS
         )
-        self._state("finished")  # the run was tested (and logged)
+        self.wait_state("finished")  # the run was tested (and logged)
         return {
             "first_point_s": (marks["point"] - marks["click"]) / MS,
             "finished_s": time.perf_counter() - clicked,

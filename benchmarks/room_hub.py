@@ -175,18 +175,18 @@ class MemoryWatch(Sampler):
         self.learner_peak: dict[str, int] = {}
         self.kernel_peak: dict[str, int] = {}
         self.total_rss_peak = self.total_pss_peak = self.overhead_peak = 0
-        self._owner: dict[int, str | None] = {}
+        self.owners: dict[int, str | None] = {}
         self.total_now = (0, 0)  # RSS and PSS of the whole room, at the last sample
         self.kernels: dict[str, int] = {}  # kernel processes per learner, at the last sample
         self.kernels_peak: dict[str, int] = {}
 
     def owner(self, process: psutil.Process) -> str | None:
-        if process.pid not in self._owner:
+        if process.pid not in self.owners:
             try:
-                self._owner[process.pid] = process.environ().get("JUPYTERHUB_USER")
+                self.owners[process.pid] = process.environ().get("JUPYTERHUB_USER")
             except psutil.Error:
                 return None
-        return self._owner[process.pid]
+        return self.owners[process.pid]
 
     def sample(self) -> None:
         learners: dict[str, int] = {}

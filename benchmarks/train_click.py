@@ -50,7 +50,7 @@ for preset in args.presets:
                 f"  round {r + 1} approach {number}: click {total:.1f} s (fit {fit:.1f} s)",
                 flush=True,
             )
-    data = panel._run.bench.data(preset)
+    data = panel.trainer.data(preset)
     print(
         f"\n[{preset}] {data.describe()}; {data.preset.epochs} epoch(s), batch {data.preset.batch_size}"
     )
