@@ -1,21 +1,27 @@
-"""A learner's wait on one core (issue 17): notebook 02's Run All, the panel's Train clicks.
+"""A learner's wait on one core: notebook 02's Run All, the workshop app's Train clicks, imports.
 
-Three measurements, each in a fresh Python process pinned to the given cores (default: core 0,
-as `taskset -c 0` would; a small Binder pod gets one core), interleaved round by round with who
-goes first rotating; the tables quote medians:
+Three measurements, interleaved round by round with who goes first rotating; the tables quote
+medians. Everything the learner waits on runs on the given cores (default: core 0, as
+`taskset -c 0` would; a small Binder pod gets one core); this script and the browser run on the
+others.
 
-* import   -- `import textrnn_lessons`, then `import keras` (TensorFlow starts here).
+* import   -- a fresh Python process: `import textrnn_lessons`, then `import keras` (TensorFlow
+              starts here).
 * notebook -- notebook 02 top to bottom in a fresh kernel (nbclient), workshop preset: the
               whole wall time from starting the kernel to the last cell's reply, the kernel's
               peak RSS, the training time the lesson logs (its `fit` cell), and each cell's
               time. Target: 35 s or less.
-* panel    -- a fresh process imports the package and keras, builds ApproachPanel(1,
-              preset="workshop"), clicks Train and waits for the first live point (the panel's
-              `on_epoch` has drawn the first complete epoch's curves): target 15 s or less.
-              When that run has finished, a second click on the same panel, to its first
-              point: target 5 s or less. The panel's own status messages timestamp the
-              phases of the first click (loading the data, the vocabulary, the step up to
-              the first batch, the rest of the first epoch).
+* app      -- the workshop app in a fresh tab of Chromium, nothing imported beforehand: a new
+              Voilà server started as `textrnn-lessons app` starts it, the page requested, the
+              panel drawn, the panel ready ("Getting ready" over), Train pressed (`--click
+              ready`, the default: once the panel is ready; `--click at-once`: as soon as the
+              panel is drawn), the first live point (the curves' image, timed in the page), the
+              run's end, then a second click. Target: the first click's first point in 5 s or
+              less, TensorFlow's start-up included (issue 25).
+
+`--compare DIR` also measures the app as another checkout of the repository serves it (say a
+`git worktree` of the commit before a change): its Voilà runs in DIR with DIR first on
+PYTHONPATH, set up as that checkout's own voila.json says; the rounds interleave the two.
 
 Data: --data DIR, else a workshop-sized stand-in built in a temporary folder (the canonical AG
 News test file's 7,600 articles plus the mini split's 6,000 training articles as train.csv, of
@@ -24,8 +30,8 @@ Its timing and memory are the workshop preset's; its accuracy means nothing (its
 articles are also in its training file). The output says which data it used.
 
     .venv/bin/python benchmarks/latency.py                     # 3 rounds, about 5 minutes
-    .venv/bin/python benchmarks/latency.py --rounds 5 --json-out latency.json
-    .venv/bin/python benchmarks/latency.py --cores 0 1 --only panel
+    .venv/bin/python benchmarks/latency.py --only app --compare /tmp/before --rounds 3
+    .venv/bin/python benchmarks/latency.py --cores 0 1 --only notebook --json-out latency.json
 """
 
 from __future__ import annotations
@@ -41,13 +47,27 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import machine_line, stand_in_data  # a sibling module
+import psutil
+from app_tab import AppTab  # sibling scripts
+from common import Sampler, machine_line, stand_in_data  # sibling modules
+from playwright.sync_api import sync_playwright
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
+sys.path.insert(0, str(REPO))  # the browser tests' server and browser plumbing
+
+from tests.e2e.servers import (  # noqa: E402
+    jupyter_home,
+    launch_chromium,
+    new_token,
+    start_server,
+)
+
 NOTEBOOK = REPO / "notebooks" / "02_single_rnn_25_tokens.ipynb"
-KINDS = ("import", "notebook", "panel")
-TARGETS = {"notebook": 35.0, "first_click": 15.0, "second_click": 5.0}  # seconds (issue 17)
+APP = "apps/approach_explorer.ipynb"
+KINDS = ("import", "notebook", "app")
+#: Seconds: notebook 02 (issue 17), the app's first click from a fresh tab (issue 25), the second.
+TARGETS = {"notebook": 35.0, "first_click": 5.0, "second_click": 5.0}
 RESULT_TAG = "RESULT "
 
 
@@ -68,78 +88,6 @@ def child_import() -> dict:
     return {"package_s": package - started, "keras_s": done - package, "total_s": done - started}
 
 
-class PanelClock:
-    """Timestamps of a panel's reports: status lines, the first batch, each drawn epoch."""
-
-    def __init__(self, panel):
-        self.marks: list[tuple[str, float]] = []
-        for name in ("on_status", "on_progress", "on_epoch"):
-            setattr(panel, name, self._wrap(name, getattr(panel, name)))
-
-    def _wrap(self, name, report):
-        def wrapped(*args):
-            report(*args)  # the panel's own work first: a point counts once it is drawn
-            if name == "on_status":
-                self.marks.append((args[0].split(" ", 1)[0].lower(), time.perf_counter()))
-            elif name == "on_epoch" or not any(m == "first batch" for m, _ in self.marks):
-                self.marks.append(
-                    ("first batch" if name == "on_progress" else "epoch drawn", time.perf_counter())
-                )
-
-        return wrapped
-
-    def since(self, clicked: float, mark: str) -> float | None:
-        """Seconds from the click to the first `mark`, or None if it never came."""
-        return next((t - clicked for m, t in self.marks if m == mark), None)
-
-
-def _click(panel, clock: PanelClock) -> dict:
-    """Click Train, wait for the run; seconds to each phase and to the end."""
-    clock.marks.clear()
-    clicked = time.perf_counter()
-    panel.train_button.click()
-    panel.wait()
-    finished = time.perf_counter() - clicked
-    if panel.state != "finished":
-        raise SystemExit(f"The panel's run did not finish ({panel.state}): {panel.message.value}")
-    phases = {
-        mark: clock.since(clicked, mark)
-        for mark in ("loading", "fitting", "training", "first batch", "epoch drawn")
-    }
-    return {
-        "first_point_s": phases["epoch drawn"],
-        "finished_s": finished,
-        "phases": phases,
-        "fit_s": panel.last_result.history.train_seconds,
-    }
-
-
-def child_panel(data_dir: Path, approach: int) -> dict:
-    """A fresh panel's first and second Train click, after importing the package and keras."""
-    started = time.perf_counter()
-    from textrnn_lessons.ui import ApproachPanel  # the package first, as the lessons do
-
-    # isort: split
-    import keras  # noqa: F401
-
-    imported = time.perf_counter()
-    panel = ApproachPanel(approach, preset="workshop", data_dir=data_dir)
-    clock = PanelClock(panel)
-    built = time.perf_counter()
-    first = _click(panel, clock)
-    second = _click(panel, clock)
-    from textrnn_lessons.data.reading import load_ag_news
-
-    data = load_ag_news("workshop", data_dir)  # read again, after the clicks, to describe it
-    return {
-        "import_s": imported - started,
-        "panel_s": built - imported,
-        "first": first,
-        "second": second,
-        "describe": data.describe(),
-    }
-
-
 def child_notebook(path: Path, timeout: int) -> dict:
     """Notebook 02 in a fresh kernel (benchmarks/notebook_resources.run_one)."""
     sys.path.insert(0, str(HERE))
@@ -151,8 +99,6 @@ def child_notebook(path: Path, timeout: int) -> dict:
 def run_child(args: argparse.Namespace) -> None:
     if args.child == "import":
         result = child_import()
-    elif args.child == "panel":
-        result = child_panel(Path(args.data), args.approach)
     else:
         result = child_notebook(NOTEBOOK, args.timeout)
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -188,8 +134,6 @@ def measure(kind: str, data_dir: Path, cores: set[int], args) -> dict:
             kind,
             "--data",
             str(data_dir),
-            "--approach",
-            str(args.approach),
             "--timeout",
             str(args.timeout),
         ]
@@ -215,6 +159,85 @@ def measure(kind: str, data_dir: Path, cores: set[int], args) -> dict:
     return result
 
 
+class TreeMemory(Sampler):
+    """The peak resident memory of a server's kernels (its child processes), sampled."""
+
+    def __init__(self, pid: int):
+        super().__init__(0.25)
+        self.server, self.peak = psutil.Process(pid), 0
+
+    def sample(self) -> None:
+        kernels = self.server.children(recursive=True)
+        self.peak = max(self.peak, sum(child.memory_info().rss for child in kernels))
+
+
+def measure_app(source: Path | None, data_dir: Path, cores: set[int], args, browser) -> dict:
+    """A fresh Voilà server and a fresh tab: the learner's waits, from the page request on.
+
+    `source` None: this checkout, set up as `textrnn-lessons app` sets it up. Otherwise another
+    checkout's app and package (first on PYTHONPATH), started in that folder, as it said to.
+    """
+    from textrnn_lessons.ui.voila_app import jupyter_environment
+
+    root = source or REPO
+    with tempfile.TemporaryDirectory(prefix="latency-app-") as scratch:
+        home = Path(scratch)
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if key != "MPLBACKEND" and not key.startswith(("JUPYTER_", "PYTEST_"))
+        }
+        env.update(jupyter_home(home / "jupyter"))
+        env.update(
+            TEXTRNN_LESSONS_PRESET="workshop",
+            TEXTRNN_LESSONS_DATA=str(data_dir),
+            TEXTRNN_LESSONS_RESULTS=str(home / "results.jsonl"),
+            TF_CPP_MIN_LOG_LEVEL="2",
+            PYTHONUNBUFFERED="1",
+        )
+        if source is None:
+            env = jupyter_environment(env)
+        else:
+            env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(source), env.get("PYTHONPATH")]))
+        args_ = ["voila", APP, "--no-browser", "--Voila.ip=127.0.0.1", "--port={port}"]
+        server = start_server(
+            "voila",
+            [*args_, "--token={token}"],
+            root,
+            env,
+            home / "voila.log",
+            ready_path="voila/static/",
+            token=new_token(),
+        )
+        context = None
+        try:
+            os.sched_setaffinity(server.process.pid, cores)  # its kernels will inherit it
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            tab = AppTab(context.new_page(), timeout=args.timeout)
+            with TreeMemory(server.process.pid) as memory:
+                opened = tab.open(server.url(""), ready=args.click == "ready")
+                first = tab.train()
+                tab.wait_ready()
+                second = tab.train()
+        except Exception as error:
+            raise SystemExit(
+                f"The app measurement failed ({error}); Voilà's log ends:\n{server.log_tail()}"
+            ) from None
+        finally:
+            if context is not None:
+                context.close()
+            server.stop()
+    return {
+        "kind": "app",
+        "variant": "this checkout" if source is None else str(source),
+        "click": args.click,
+        **opened,
+        "first": first,
+        "second": second,
+        "kernel_peak_mb": round(memory.peak / 2**20),
+    }
+
+
 def figures(runs: list[dict]) -> dict[str, list[float]]:
     """The headline figures of every run, by name."""
     found: dict[str, list[float]] = {}
@@ -233,16 +256,14 @@ def figures(runs: list[dict]) -> dict[str, list[float]]:
             add("notebook 02 cells, sum s", run["cells_s"])
             add("notebook 02 training (fit cell) s", run["train_s"])
             add("notebook 02 kernel peak RSS MB", run["peak_kernel_mb"])
-        else:
-            add("panel: import textrnn_lessons + keras + widgets", run["import_s"])
-            add("panel: build ApproachPanel", run["panel_s"])
+        else:  # the app; another checkout's figures are marked with its folder
+            mark = "" if run["variant"] == "this checkout" else f"[{run['variant']}] "
+            add(f"{mark}app: page requested -> panel drawn", run["panel_s"])
+            add(f"{mark}app: page requested -> panel ready", run["ready_s"])
             for name in ("first", "second"):
-                add(f"{name} click -> first live point", run[name]["first_point_s"])
-                add(f"{name} click -> run finished", run[name]["finished_s"])
-                add(f"{name} click: fit call", run[name]["fit_s"])
-            for phase, seconds in run["first"]["phases"].items():
-                add(f"first click -> '{phase}'", seconds)
-            add("panel process peak RSS MB", run["peak_rss_mb"])
+                add(f"{mark}{name} click -> first live point", run[name]["first_point_s"])
+                add(f"{mark}{name} click -> run finished", run[name]["finished_s"])
+            add(f"{mark}app: kernel peak RSS MB", run["kernel_peak_mb"])
     return found
 
 
@@ -276,7 +297,7 @@ def cell_table(runs: list[dict]) -> str:
 
 
 def target_lines(runs: list[dict]) -> list[str]:
-    """Each issue-17 target with its median and whether it is met."""
+    """Each target (issues 17 and 25) with its median and whether it is met."""
     found = figures(runs)
     checks = [
         ("notebook", "Run All of notebook 02", "notebook 02 Run All, wall s"),
@@ -285,6 +306,8 @@ def target_lines(runs: list[dict]) -> list[str]:
     ]
     lines = []
     for key, text, name in checks:
+        if name in found and key != "notebook":
+            text = f"the app in a fresh tab, {text}"
         if name in found:
             median = statistics.median(found[name])
             verdict = "met" if median <= TARGETS[key] else "NOT met"
@@ -319,7 +342,17 @@ def parse_args(argv=None) -> argparse.Namespace:
         help="folder with train.csv/test.csv (default: a workshop-sized "
         "stand-in built from ../shared/ag_news)",
     )
-    parser.add_argument("--approach", type=int, default=1, help="the panel's approach")
+    parser.add_argument(
+        "--click",
+        choices=("ready", "at-once"),
+        default="ready",
+        help="press Train once the app says it is ready (default), or as soon as it is drawn",
+    )
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        help="also measure the app as the checkout in this folder serves it, interleaved",
+    )
     parser.add_argument("--timeout", type=int, default=600, help="seconds per notebook cell")
     parser.add_argument("--json-out", type=Path, help="also write every figure to this file")
     parser.add_argument("--child", choices=KINDS, help=argparse.SUPPRESS)
@@ -334,8 +367,18 @@ def main(argv=None) -> None:
     cores = set(args.cores)
     machine = machine_line(("tensorflow", "keras"), cores)
     print(f"Machine: {machine}", flush=True)
+    others = set(os.sched_getaffinity(0)) - cores
+    if others:  # this script and the browser keep off the learner's cores
+        os.sched_setaffinity(0, others)
+    jobs = [(kind, None) for kind in args.only]
+    if args.compare and "app" in args.only:
+        jobs.append(("app", args.compare.resolve()))
     runs: list[dict] = []
-    with tempfile.TemporaryDirectory(prefix="latency-data-") as scratch:
+    with (
+        sync_playwright() as playwright,
+        tempfile.TemporaryDirectory(prefix="latency-data-") as scratch,
+    ):
+        browser = launch_chromium(playwright) if "app" in args.only else None
         if args.data:
             data_dir, described = args.data.resolve(), f"the files in {args.data}"
         else:
@@ -350,17 +393,18 @@ def main(argv=None) -> None:
             )
         print(f"Data: {described}; workshop preset; {args.rounds} rounds.", flush=True)
         for round_number in range(args.rounds):
-            for kind in rotated(args.only, round_number):
-                run = measure(kind, data_dir, cores, args)
+            for kind, source in rotated(jobs, round_number):
+                run = (
+                    measure_app(source, data_dir, cores, args, browser)
+                    if kind == "app"
+                    else measure(kind, data_dir, cores, args)
+                )
                 runs.append(run)
                 print(f"  round {round_number + 1} {kind}: {_one_line(run)}", flush=True)
-    described_data = next((r["describe"] for r in runs if r["kind"] == "panel"), None)
-    if described_data:
-        print(f"\nThe panel's data: {described_data}")
     print("\nMedians (seconds unless marked):\n\n" + summary_table(runs))
     if any(run["kind"] == "notebook" for run in runs):
         print("\nNotebook 02, each cell (median seconds):\n\n" + cell_table(runs))
-    print("\nTargets (issue 17):\n" + "\n".join(target_lines(runs)))
+    print("\nTargets (issues 17 and 25):\n" + "\n".join(target_lines(runs)))
     if args.json_out:
         args.json_out.write_text(json.dumps({"machine": machine, "runs": runs}, indent=1))
 
@@ -377,10 +421,12 @@ def _one_line(run: dict) -> str:
             f"{run['train_s']:.1f} s), kernel peak {run['peak_kernel_mb']:,} MB"
         )
     first, second = run["first"], run["second"]
+    ready = "not waited for" if run["ready_s"] is None else f"{run['ready_s']:.1f} s"
     return (
-        f"import {run['import_s']:.1f} s; first click -> point {first['first_point_s']:.1f} s "
-        f"(done {first['finished_s']:.1f} s); second click -> point "
-        f"{second['first_point_s']:.1f} s (done {second['finished_s']:.1f} s)"
+        f"[{run['variant']}] panel {run['panel_s']:.1f} s, ready {ready}; "
+        f"first click -> point {first['first_point_s']:.1f} s (done {first['finished_s']:.1f} s); "
+        f"second click -> point {second['first_point_s']:.1f} s; kernel peak "
+        f"{run['kernel_peak_mb']:,} MB"
     )
 
 

@@ -12,6 +12,18 @@ CPU seconds a learner used, and failures (an error, a timeout, or no run in the 
     python benchmarks/room.py --learners 1 2 4 8 --preset workshop --stand-in
     python benchmarks/room.py --learners 2 --preset smoke --data ../shared/ag_news/mini
 
+`--app` fills the room with the workshop app instead (issue 25, "kernels go away"): each learner
+signs in through the hub's login page in Chromium, opens the app on the hub's Voilà route
+(/user/NAME/voila/render/apps/approach_explorer.ipynb), trains, then reloads the page and
+trains again `--reloads` times, and keeps the tab open. Once everyone has reloaded, the room is
+watched (`--watch` seconds): how long until each learner runs one kernel for their one open
+tab, and how many kernels each runs at the end; with the room's peak memory. `--compare DIR`
+also fills a room with another checkout (say the commit before), its package first on
+PYTHONPATH and none of this checkout's Jupyter set-up, interleaved round by round.
+
+    python benchmarks/room.py --app --learners 4 --preset smoke --data ../shared/ag_news/mini \
+        --compare /tmp/before --rounds 2
+
 `--stand-in` builds a workshop-sized data folder in a temporary directory when the canonical
 training file is not at hand: 13,600 training articles (the canonical 7,600 test articles
 plus the offline mini split's 6,000 training articles; the preset draws 12,000 of them) and
@@ -30,17 +42,20 @@ import statistics
 import sys
 import tempfile
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import stand_in_data  # a sibling module
+sys.path.insert(1, str(Path(__file__).resolve().parents[1]))  # tests/e2e's browser plumbing
 from room_hub import Hub, MemoryWatch, RoomError, find_proxy
-from room_learner import learner
+from room_learner import app_learner, learner
+from common import stand_in_data
 
 REPO = Path(__file__).resolve().parents[1]
 MB = 2**20
+APP = "apps/approach_explorer.ipynb"
 
 
 def lesson_notebook(pattern: str) -> Path:
@@ -108,6 +123,106 @@ def run_round(count: int, args, notebook: Path) -> dict:
         "hub_proxy_mb": round(watch.overhead_peak / MB),
         "hub_log_tail": hub_log,
     }
+
+
+def run_app_round(count: int, args, source: Path | None) -> dict:
+    """A room of `count` learners in the workshop app, with this checkout's set-up (`source`
+    None) or another checkout's; returns the kernels each learner kept and the room's memory."""
+    from textrnn_lessons.ui.voila_app import jupyter_environment
+
+    names = [f"learner{index + 1}" for index in range(count)]
+    environment = {"TEXTRNN_LESSONS_PRESET": args.preset, "TEXTRNN_LESSONS_DATA": str(args.data)}
+    if source is None:
+        environment.update(jupyter_environment({}))  # as binder/start and the guide's hubs do
+    paths = [str(source)] if source else []
+    if os.environ.get("PYTHONPATH"):
+        paths.append(os.environ["PYTHONPATH"])
+    if paths:
+        environment["PYTHONPATH"] = os.pathsep.join(paths)
+    with tempfile.TemporaryDirectory(prefix="room-app-") as folder:
+        hub = Hub(Path(folder), args.proxy, environment, timeout=int(args.timeout))
+        for name in names:
+            (hub.home(name) / "apps").mkdir(parents=True)
+            shutil.copyfile((source or REPO) / APP, hub.home(name) / APP)
+        try:
+            hub.start()
+            hub.create_users(names)
+            start, reloaded = threading.Barrier(count), threading.Semaphore(0)
+            finish = threading.Event()
+            with MemoryWatch(hub.process.pid) as watch, ThreadPoolExecutor(count) as pool:
+                futures = [
+                    pool.submit(
+                        app_learner,
+                        hub.url,
+                        name,
+                        APP,
+                        start,
+                        args.reloads,
+                        reloaded,
+                        finish,
+                        args.timeout,
+                    )
+                    for name in names
+                ]
+                for _ in names:
+                    reloaded.acquire(timeout=args.timeout)
+                settled, watched = _watch_kernels(watch, names, args.watch)
+                finish.set()
+                rows = [future.result() for future in futures]
+            hub_log = hub.log_tail(15) if any(row["error"] for row in rows) else ""
+        finally:
+            hub.stop()
+    return {
+        "setup": "this checkout" if source is None else str(source),
+        "learners": count,
+        "rows": rows,
+        "kernels_peak": max(watch.kernels_peak.values(), default=0),
+        "one_kernel_per_tab_s": settled,
+        "kernels_at_end": watched,
+        "total_rss_mb": round(watch.total_rss_peak / MB),
+        "total_pss_mb": round(watch.total_pss_peak / MB),
+        "end_pss_mb": round(watch.total_now[1] / MB),
+        "failures": sum(row["error"] is not None for row in rows),
+        "hub_log_tail": hub_log,
+    }
+
+
+def _watch_kernels(watch: MemoryWatch, names: list[str], seconds: float):
+    """Seconds until every learner runs exactly one kernel (None if not within `seconds`), and
+    the kernels each runs at the end of the watch."""
+    started = time.monotonic()
+    while time.monotonic() - started < seconds:
+        counts = dict(watch.kernels)
+        if all(counts.get(name, 0) == 1 for name in names):
+            return round(time.monotonic() - started, 1), counts
+        time.sleep(1)
+    return None, dict(watch.kernels)
+
+
+def app_table(rooms: list[dict]) -> str:
+    """One row per set-up: medians over rounds (kernels: the worst)."""
+    lines = [
+        "| Set-up | Learners | Rounds | Kernels per learner, at most | One kernel per open tab "
+        "after the last reload (s) | Kernels per learner at the end of the watch | Room's peak "
+        "RSS / PSS (MB) | Room's PSS at the end (MB) | Failures |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for setup in dict.fromkeys(room["setup"] for room in rooms):
+        mine = [room for room in rooms if room["setup"] == setup]
+        settled = [room["one_kernel_per_tab_s"] for room in mine]
+        shown = ", ".join("never" if s is None else f"{s:.0f}" for s in settled) if settled else "-"
+        at_end = max(max(room["kernels_at_end"].values(), default=0) for room in mine)
+
+        def median(key, rooms=mine):
+            return round(statistics.median(room[key] for room in rooms))
+
+        lines.append(
+            f"| {setup} | {mine[0]['learners']} | {len(mine)} | "
+            f"{max(room['kernels_peak'] for room in mine)} | {shown} | up to {at_end} | "
+            f"{median('total_rss_mb'):,} / {median('total_pss_mb'):,} | {median('end_pss_mb'):,} | "
+            f"{sum(room['failures'] for room in mine)} |"
+        )
+    return "\n".join(lines)
 
 
 def summary(room: dict) -> dict:
@@ -202,6 +317,17 @@ def parse_args(argv):
         help="seconds each learner has from sign-in to result (default: 1200)",
     )
     parser.add_argument("--json-out", type=Path, help="also write every figure to this file")
+    parser.add_argument(
+        "--app", action="store_true", help="the workshop app with reloads, not a lesson"
+    )
+    parser.add_argument("--reloads", type=int, default=2, help="reloads per learner (--app)")
+    parser.add_argument(
+        "--watch", type=float, default=60, help="seconds the room is watched after (--app)"
+    )
+    parser.add_argument("--rounds", type=int, default=1, help="rooms per set-up (--app)")
+    parser.add_argument(
+        "--compare", type=Path, help="--app: also a room with the checkout in this folder"
+    )
     args = parser.parse_args(argv)
     if args.data is None and not args.stand_in:
         parser.error("give --data DIR, --stand-in, or set TEXTRNN_LESSONS_DATA")
@@ -243,6 +369,8 @@ def main(argv=None) -> int:
                 f"preset {args.preset}, data {data_note}",
                 flush=True,
             )
+            if args.app:
+                return app_rooms(args)
             rooms = []
             for count in args.learners:
                 rooms.append(run_round(count, args, notebook))
@@ -267,6 +395,29 @@ def main(argv=None) -> int:
             )
         )
     return 1 if any(row["failures"] for row in summaries) else 0
+
+
+def app_rooms(args) -> int:
+    """--app: rooms of the workshop app, this checkout and --compare interleaved."""
+    setups = [None] + ([args.compare.resolve()] if args.compare else [])
+    rooms = []
+    for round_number in range(args.rounds):
+        for count in args.learners:
+            shift = round_number % len(setups)
+            for source in setups[shift:] + setups[:shift]:
+                rooms.append(run_app_round(count, args, source))
+                shown = {k: v for k, v in rooms[-1].items() if k not in ("rows", "hub_log_tail")}
+                print(f"  round {round_number + 1}: {shown}", flush=True)
+    print("\n" + app_table(rooms))
+    for room in rooms:
+        for row in room["rows"]:
+            if row["error"]:
+                print(f"  {room['setup']}, {row['name']}: {row['error']}")
+        if room["hub_log_tail"]:
+            print(f"  the hub's last log lines:\n{room['hub_log_tail']}")
+    if args.json_out:
+        args.json_out.write_text(json.dumps({"preset": args.preset, "rooms": rooms}, indent=2))
+    return 1 if any(room["failures"] for room in rooms) else 0
 
 
 if __name__ == "__main__":

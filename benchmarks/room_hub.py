@@ -175,24 +175,29 @@ class MemoryWatch(Sampler):
         self.learner_peak: dict[str, int] = {}
         self.kernel_peak: dict[str, int] = {}
         self.total_rss_peak = self.total_pss_peak = self.overhead_peak = 0
-        self._owner: dict[int, str | None] = {}
+        self.owners: dict[int, str | None] = {}
+        self.total_now = (0, 0)  # RSS and PSS of the whole room, at the last sample
+        self.kernels: dict[str, int] = {}  # kernel processes per learner, at the last sample
+        self.kernels_peak: dict[str, int] = {}
 
     def owner(self, process: psutil.Process) -> str | None:
-        if process.pid not in self._owner:
+        if process.pid not in self.owners:
             try:
-                self._owner[process.pid] = process.environ().get("JUPYTERHUB_USER")
+                self.owners[process.pid] = process.environ().get("JUPYTERHUB_USER")
             except psutil.Error:
                 return None
-        return self._owner[process.pid]
+        return self.owners[process.pid]
 
     def sample(self) -> None:
         learners: dict[str, int] = {}
         kernels: dict[str, int] = {}
+        counts: dict[str, int] = {}
         total_rss = total_pss = overhead = 0
         for process in [self.hub, *self.hub.children(recursive=True)]:
             try:
                 memory = process.memory_full_info()
                 is_server = process.ppid() == self.hub.pid
+                is_kernel = "ipykernel" in " ".join(process.cmdline())
             except psutil.Error:
                 continue
             total_rss += memory.rss
@@ -204,10 +209,16 @@ class MemoryWatch(Sampler):
             learners[name] = learners.get(name, 0) + memory.rss
             if not is_server:
                 kernels[name] = kernels.get(name, 0) + memory.rss
+            if is_kernel:
+                counts[name] = counts.get(name, 0) + 1
+        self.kernels = {name: counts.get(name, 0) for name in learners}
+        for name, count in self.kernels.items():
+            self.kernels_peak[name] = max(self.kernels_peak.get(name, 0), count)
         for name, rss in learners.items():
             self.learner_peak[name] = max(self.learner_peak.get(name, 0), rss)
         for name, rss in kernels.items():
             self.kernel_peak[name] = max(self.kernel_peak.get(name, 0), rss)
+        self.total_now = (total_rss, total_pss)
         self.total_rss_peak = max(self.total_rss_peak, total_rss)
         self.total_pss_peak = max(self.total_pss_peak, total_pss)
         self.overhead_peak = max(self.overhead_peak, overhead)

@@ -162,3 +162,60 @@ def learner(
     ) as failure:
         times["error"] = f"{type(failure).__name__}: {failure}"
     return times
+
+
+def log_in(page, hub_url: str, name: str, timeout_s: float) -> None:
+    """The hub's login form, as a learner fills it, landing on the hub's home page (landing on
+    the app would start a kernel that the next navigation abandons)."""
+    page.goto(f"{hub_url}/hub/login?next=/hub/home", timeout=timeout_s * 1000)
+    page.fill("input[name=username]", name)
+    page.fill("input[name=password]", PASSWORD)
+    with page.expect_navigation(timeout=timeout_s * 1000):
+        page.click("[type=submit]")
+
+
+def app_learner(
+    hub_url: str,
+    name: str,
+    app: str,
+    start: threading.Barrier,
+    reloads: int,
+    reloaded: threading.Semaphore,
+    finish: threading.Event,
+    timeout_s: float,
+) -> dict:
+    """One learner in the workshop app: sign in, open the app in Chromium, train, reload and
+    train again `reloads` times, release `reloaded`, then keep the tab open until `finish`."""
+    from app_tab import AppTab
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.servers import launch_chromium
+
+    start.wait()
+    began = time.monotonic()
+    row = {"name": name, "error": None, "opens": [], "trains": []}
+    try:
+        token = sign_in(hub_url, name)
+        start_server(hub_url, name, {"Authorization": f"token {token}"}, began + timeout_s)
+        with sync_playwright() as playwright:
+            browser = launch_chromium(playwright)
+            try:
+                page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+                log_in(page, hub_url, name, timeout_s)
+                tab = AppTab(page, timeout_s)
+                row["opens"].append(tab.open(f"{hub_url}/user/{name}/voila/render/{app}"))
+                row["trains"].append(tab.train())
+                for _ in range(reloads):
+                    row["opens"].append(tab.open())
+                    row["trains"].append(tab.train())
+                row["reloaded_at"] = time.monotonic()
+                reloaded.release()
+                finish.wait(timeout_s)  # the tab stays open while the room is watched
+            finally:
+                browser.close()
+    except Exception as failure:  # any failure is this learner's result, not the room's end
+        row["error"] = f"{type(failure).__name__}: {str(failure)[:300]}"
+        if "reloaded_at" not in row:
+            row["reloaded_at"] = time.monotonic()
+            reloaded.release()
+    return row

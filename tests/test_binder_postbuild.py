@@ -153,6 +153,36 @@ def test_start_sets_the_workshop_preset_and_the_built_data(built):
     assert "TEXTRNN_LESSONS_PRESET=smoke" in chosen  # a value set by the deployment wins
 
 
+def test_start_puts_the_workshop_apps_jupyter_set_up_first(built):
+    """The voila/render route finds the app's template, and its server culls idle kernels."""
+    from textrnn_lessons.ui.voila_app import CONFIG_PATH, DATA_PATH, TEMPLATE
+
+    _, env, _ = built
+    code = (
+        "import os; from voila.paths import collect_template_paths; "
+        f"print(collect_template_paths(['voila', 'nbconvert'], {TEMPLATE!r}, prune=True)[0]); "
+        "print(os.environ['JUPYTER_PATH']); print(os.environ['JUPYTER_CONFIG_PATH'])"
+    )
+    template, data_path, config_path = subprocess.run(
+        ["bash", str(REPO / "binder" / "start"), "python", "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    assert Path(template) == DATA_PATH / "voila" / "templates" / TEMPLATE
+    assert data_path.split(os.pathsep) == [str(DATA_PATH), env["JUPYTER_PATH"]]  # both kept
+    assert config_path == str(CONFIG_PATH)
+    shown = subprocess.run(
+        ["bash", str(REPO / "binder" / "start"), "python", "-m", "jupyter_server", "--show-config"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "cull_idle_timeout" in shown and "cull_connected" in shown, shown
+
+
 def test_launched_lessons_load_the_built_data_without_a_download(built):
     home, env, _ = built
     code = (

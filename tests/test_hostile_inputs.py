@@ -1218,3 +1218,209 @@ def test_lesson_07s_lab_answers_with_a_sentence(row: Api, tmp_path, request):
             row.call(room)
         said = str(caught.value)
     assert row.says in said, said
+
+
+
+
+# ---------------------------------------------------------------- a room that stays up (issue 25)
+# The room engineer's rows: data files, the results log, the predictor and LIME, the
+# environment. Each table runs through the same checks as the tables above.
+
+
+def _cut_after_title() -> bytes:
+    """The mini training file whose last article was cut right after its title's comma."""
+    return mini_rows() + b'"3","Oil prices",'
+
+
+def _train_csv_folder(room: Room) -> Path:
+    """A data folder whose train.csv is a folder (holding the real file one level down)."""
+    folder = room.path("nested")
+    (folder / "train.csv").mkdir(parents=True)
+    shutil.copy(MINI / "train.csv", folder / "train.csv" / "train.csv")
+    shutil.copy(MINI / "test.csv", folder / "test.csv")
+    return folder
+
+
+LONE_SURROGATE = "Oil \ud800 prices"
+TIME_IS_A_NUMBER = GOOD_RECORD.replace(b'"2026-01-01T00:00:00+00:00"', b"5")
+
+ROOM_CLI_CASES = [
+    *tagged(
+        "Data files",
+        [
+            Cli(
+                "train.csv cut after a title, no final newline",
+                lambda r: (train_smoke(r, r.data(_cut_after_title())), {}),
+                "ends in the middle of its last row",
+            ),
+            Cli(
+                "train.csv is a folder",
+                lambda r: (train_smoke(r, _train_csv_folder(r)), {}),
+                "train.csv is a folder, not a file",
+            ),
+        ],
+    ),
+    *tagged(
+        "Environment",
+        [
+            Cli(
+                "unwritable TEXTRNN_LESSONS_CACHE",
+                lambda r: (["download"], {"TEXTRNN_LESSONS_CACHE": str(r.read_only("cache"))}),
+                "TEXTRNN_LESSONS_CACHE names this folder: set it to a folder you can write",
+                plain=True,
+            ),
+        ],
+    ),
+]
+
+
+def _latest_runs(room: Room, log: bytes):
+    from textrnn_lessons.results.records import latest_runs
+
+    room.log(log)
+    return latest_runs(room.request.getfixturevalue("smoke_data"))
+
+
+def _side_by_side(room: Room, log: bytes):
+    from textrnn_lessons.results.summary import side_by_side
+
+    room.log(log)
+    return side_by_side(room.request.getfixturevalue("smoke_data"))
+
+
+def _huge_log_view(room: Room) -> str:
+    """What a comparison view shows for a 100,000-run log, and how many table rows it draws."""
+    from textrnn_lessons.ui import ComparisonView
+
+    record = json.loads(GOOD_RECORD)
+    lines = (json.dumps({**record, "test_accuracy": (i % 100) / 100}) for i in range(100_000))
+    room.log(("\n".join(lines) + "\n").encode())
+    view = ComparisonView()
+    rows = view.table.value.count("<tr") - 1  # less the header row
+    return f"{html.unescape(view.message.value)} ({rows} rows drawn)"
+
+
+def _explanation(room: Room):
+    return _explain(room, num_samples=50)
+
+
+ROOM_API_CASES = [
+    *tagged(
+        "Data files",
+        [
+            Api(
+                "read a file cut after a title",
+                lambda r: _read_csv(r, GOOD_ROWS.encode() + b'"3","Oil prices",'),
+                "DataError",
+                "ends in the middle of its last row",
+            ),
+            Api(
+                "load where train.csv is a folder",
+                lambda r: _load(_train_csv_folder(r)),
+                "DataError",
+                "train.csv is a folder, not a file",
+            ),
+        ],
+    ),
+    *tagged(
+        "Reading the log",
+        [
+            Api(
+                'read_runs of "time": 5',
+                _results(lambda m, r: m.read_runs(r.log(TIME_IS_A_NUMBER))),
+                ValueError,
+                "has time 5, which is not a date and time",
+            ),
+            Api(
+                'latest_runs of "time": 5',
+                lambda r: _latest_runs(r, GOOD_RECORD + TIME_IS_A_NUMBER),
+                ValueError,
+                "line 2 has time 5",
+            ),
+            Api(
+                'side_by_side of "time": 5',
+                lambda r: _side_by_side(r, TIME_IS_A_NUMBER),
+                ValueError,
+                "line 1 has time 5",
+            ),
+            Api(
+                'append_run of "time": 5',
+                _results(lambda m, r: m.append_run(json.loads(TIME_IS_A_NUMBER))),
+                ValueError,
+                "was not added to the results log: it has time 5",
+            ),
+            Api(
+                "comparison view of a 100,000-run log",
+                _huge_log_view,
+                None,
+                "The table shows the latest 100; the other 99,900 are in the results log. "
+                "(100 rows drawn)",
+            ),
+        ],
+    ),
+    *tagged(
+        "Predictor",
+        [
+            Api(
+                "predict_topic of a lone surrogate",
+                lambda r: r.predictor.predict_topic(LONE_SURROGATE),
+                ValueError,
+                "holds '\\ud800' at position 4, half of a character",
+            ),
+            Api(
+                "predictor of a lone surrogate",
+                lambda r: r.predictor(["Cup final", LONE_SURROGATE]),
+                ValueError,
+                "Item 1 holds '\\ud800'",
+            ),
+            Api(
+                "explain a lone surrogate",
+                lambda r: _explain_text(r, LONE_SURROGATE),
+                ValueError,
+                "half of a character",
+            ),
+            Api(
+                "save_html where no file can be",
+                lambda r: _explanation(r).save_html("/proc/x.html"),
+                OSError,
+                "Could not save the explanation as /proc/x.html",
+            ),
+            Api(
+                "top_words(label=9)",
+                lambda r: _explanation(r).top_words(label=9),
+                ValueError,
+                "Unknown class 9; use an index or a name: 0 or 'World'",
+            ),
+        ],
+    ),
+]
+
+
+def _explain_text(room: Room, text: str):
+    from textrnn_lessons.evaluation.explain import explain_prediction
+
+    return explain_prediction(room.predictor, text, num_samples=50)
+
+
+@pytest.mark.parametrize("row", ROOM_CLI_CASES, ids=[row.case for row in ROOM_CLI_CASES])
+def test_the_command_line_answers_the_rooms_cases(
+    row: Cli, tmp_path, host, request, private_results_log
+):
+    test_the_command_line_answers_with_a_sentence(row, tmp_path, host, request, private_results_log)
+
+
+@pytest.mark.parametrize("row", ROOM_API_CASES, ids=[row.case for row in ROOM_API_CASES])
+def test_the_python_api_answers_the_rooms_cases(row: Api, tmp_path, request, private_results_log):
+    test_the_python_api_answers_with_a_sentence(row, tmp_path, request, private_results_log)
+
+
+def test_the_rooms_table_covers_its_classes():
+    rows = ROOM_CLI_CASES + ROOM_API_CASES
+    assert len({row.case for row in rows}) == len(rows)
+    assert len({row.case for row in rows} & {row.case for row in CLI_CASES + API_CASES}) == 0
+    assert {row.kind for row in rows} == {
+        "Data files",
+        "Reading the log",
+        "Predictor",
+        "Environment",
+    }

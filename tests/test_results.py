@@ -131,7 +131,7 @@ def test_only_the_file_needs_to_be_writable_not_its_folder(tmp_path):
     try:
         code = (
             "import sys; from textrnn_lessons.results.log import append_run; "
-            "append_run({'time': 't', 'approach': 1, 'label': 'A', 'preset': 'smoke', "
+            "append_run({'time': '2026-01-01T00:00:00+00:00', 'approach': 1, 'label': 'A', 'preset': 'smoke', "
             "'test_accuracy': 0.5, 'writer': 0, 'n': 1}, sys.argv[1])"
         )
         done = subprocess.run(
@@ -238,7 +238,7 @@ def test_an_old_log_without_optional_fields_still_compares(private_results_log):
     private_results_log.write_text(
         json.dumps(
             {
-                "time": "t",
+                "time": "2025-06-01T10:00:00+00:00",
                 "approach": 2,
                 "label": "Approach 2",
                 "preset": "smoke",

@@ -111,3 +111,31 @@ def test_a_learner_whose_notebook_raises_is_counted_as_a_failure(proxy, tmp_path
     assert re.search(r"^\| 1 \| - / - .* \| 1 of 1 \|$", done.stdout, re.MULTILINE), done.stdout
     assert "learner1: LearnerFailed: a cell raised ValueError: broken on purpose" in done.stdout
     assert figures["rooms"][0]["rows"][0]["error"].endswith("broken on purpose")
+
+
+def test_a_room_in_the_workshop_app_keeps_one_kernel_per_open_tab(proxy, tmp_path):
+    """Two learners open the app through the hub in Chromium, train, reload and train again,
+    and keep their tab open: within the watch each runs exactly one kernel again."""
+    pytest.importorskip("playwright")
+    done, figures = run_room(
+        tmp_path,
+        "--app",
+        "--learners",
+        "2",
+        "--reloads",
+        "1",
+        "--preset",
+        "smoke",
+        "--watch",
+        "60",
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    (room,) = figures["rooms"]
+    assert room["setup"] == "this checkout" and room["failures"] == 0, room
+    assert room["one_kernel_per_tab_s"] is not None, room  # within the 60 s watch
+    assert set(room["kernels_at_end"].values()) == {1}, room
+    assert room["total_pss_mb"] > 2 * 300  # two kernels that imported TensorFlow were watched
+    for learner in room["rows"]:
+        assert len(learner["opens"]) == 2 and len(learner["trains"]) == 2
+        assert all(train["first_point_s"] > 0 for train in learner["trains"])
+    assert re.search(r"^\| this checkout \| 2 \| 1 \| \d+ \| \d+ \| up to 1 \|", done.stdout, re.M)

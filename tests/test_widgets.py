@@ -456,7 +456,8 @@ def test_stop_part_way_shows_complete_epochs_and_a_log_failure_is_not_a_training
         "and tested (scores below), but the run could not be added to the results log"
         in panel.message.value
     )
-    assert str(tmp_path / "a-file") in panel.message.value  # the sentence names the file
+    assert "results.jsonl" in panel.message.value  # the sentence names the file...
+    assert str(tmp_path) not in panel.message.value  # ...but not the server's folders
     assert panel.last_error is not None and panel.last_result is not None
     assert "Test accuracy" in panel.test_accuracy.value
 
@@ -488,6 +489,62 @@ def test_a_problem_during_the_run_is_shown_in_the_panel(make_panel, tmp_path, pr
     assert "Training failed:" in panel.message.value and "train.csv" in panel.message.value
     assert not panel.train_button.disabled and panel.stop_button.disabled
     assert not private_results_log.exists()
+
+
+# --- getting ready, and designs that do not fit ------------------------------------------------
+
+
+def test_prepare_gets_ready_in_the_background_then_says_ready(make_panel, private_results_log):
+    panel = make_panel(1)
+    thread = panel.prepare()
+    assert panel.state == "preparing" and "Getting ready" in panel.message.value
+    assert not panel.train_button.disabled  # a click now would wait for it
+    thread.join(RUN_TIMEOUT)
+    assert not panel.preparing and panel.state == "idle"
+    assert "Ready: Approach 1" in panel.message.value
+    assert panel.prepare() is None  # once is enough
+    assert not private_results_log.exists()  # the throwaway run is not logged
+
+
+def test_a_click_while_getting_ready_waits_and_then_trains(
+    make_panel, private_results_log, monkeypatch
+):
+    release = threading.Event()
+    real_load = data_module.load_ag_news
+
+    def slow_load(*args, **kwargs):
+        release.wait(RUN_TIMEOUT)
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(data_module, "load_ag_news", slow_load)
+    panel = make_panel(1)
+    panel.prepare()
+    panel.train_button.click()
+    assert panel.state == "running" and "Getting ready" in panel.message.value
+    release.set()
+    assert panel.wait(RUN_TIMEOUT)
+    assert panel.state == "finished" and not panel.preparing
+    assert len(read_runs()) == 1  # the learner's run, not the throwaway one
+
+
+def test_a_design_too_large_for_the_kernels_memory_is_refused_with_what_fits(
+    make_panel, monkeypatch
+):
+    from textrnn_lessons import machine
+
+    monkeypatch.setattr(machine, "memory_available_bytes", lambda: 2 * 1024**3)  # a Binder pod
+    panel = make_panel(1, preset="workshop")
+    panel.approach.value = "custom"
+    panel.max_tokens.value, panel.units.value = 500, "1024"
+    panel.bidirectional.value, panel.cell.value = True, "LSTM"
+    assert panel.state == "refused" and panel.train_button.disabled
+    said = html.unescape(re.sub("<[^>]+>", "", panel.message.value))
+    assert said.startswith("Cannot train this design: This design needs about ")
+    assert "but this kernel has about 2.0 GB left" in said
+    batch = int(re.search(r"The largest batch size that fits is (\d+)", said).group(1))
+    panel.batch_size.value = batch
+    assert panel.state == "idle" and not panel.train_button.disabled
+    assert "Ready:" in panel.message.value
 
 
 # --- comparison view --------------------------------------------------------------------------

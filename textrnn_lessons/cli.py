@@ -1,14 +1,19 @@
-"""The `textrnn-lessons` command: download, check, train and reproduce.
+"""The `textrnn-lessons` command: download, check, train, reproduce, and the workshop app.
 
 TensorFlow is imported inside the commands that need it, so `--help` is instant. Every
 failure ends in one `error: ...` sentence and a non-zero exit (2 for bad input or settings);
-`--debug` shows the traceback instead.
+`--debug` shows the traceback instead. Ctrl-C ends a command with one sentence too, whatever
+TensorFlow was doing when it came.
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
+import subprocess
 import sys
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 from .settings import PRESETS, PROTOCOLS, get_preset
@@ -95,6 +100,22 @@ def build_parser() -> argparse.ArgumentParser:
         default="reports/reproduce",
         help="output folder (default: reports/reproduce)",
     )
+
+    app = commands.add_parser(
+        "app",
+        parents=[debug],
+        help="the workshop app (approach panel and comparison) in Voilà, from any folder",
+    )
+    app.add_argument("--port", type=int, default=8866, help="port to serve on (default: 8866)")
+    app.add_argument(
+        "--no-browser", action="store_true", help="do not open a browser tab on the app"
+    )
+    app.add_argument(
+        "voila_options",
+        nargs=argparse.REMAINDER,
+        metavar="-- VOILA-OPTIONS",
+        help="further options for Voilà, after --, such as -- --Voila.ip=0.0.0.0",
+    )
     return parser
 
 
@@ -161,29 +182,83 @@ def cmd_reproduce(args) -> int:
     return 0
 
 
+def cmd_app(args) -> int:
+    from .ui.voila_app import jupyter_environment, voila_command
+
+    options = [option for option in args.voila_options if option != "--"]
+    command = voila_command(
+        None, f"--port={args.port}", *(["--no-browser"] if args.no_browser else []), *options
+    )
+    print("Starting the workshop app in Voilà; press Ctrl-C to stop it.", flush=True)
+    server = subprocess.Popen(command, env=jupyter_environment())
+    try:
+        return server.wait()
+    except KeyboardInterrupt:  # Voilà got the Ctrl-C too, and shuts its kernels down
+        return server.wait()
+
+
 COMMANDS = {
     "download": cmd_download,
     "check": cmd_check,
     "train": cmd_train,
     "reproduce": cmd_reproduce,
+    "app": cmd_app,
 }
+INTERRUPTED = "interrupted; a run that had not finished was not logged."
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    with _watching_for_ctrl_c() as ctrl_c:
+        try:
+            return COMMANDS[args.command](args)
+        except KeyboardInterrupt:
+            if args.debug:
+                raise
+            print(f"error: {INTERRUPTED}", file=sys.stderr)
+            return 130
+        except Exception as error:
+            if args.debug:
+                raise
+            if ctrl_c.is_set() or _caused_by_interrupt(error):
+                # Ctrl-C inside TensorFlow's C++ code can surface as another exception (a
+                # SystemError while a graph is built): it is still the learner's Ctrl-C.
+                print(f"error: {INTERRUPTED}", file=sys.stderr)
+                return 130
+            sentence, status = describe_error(error)
+            print(f"error: {sentence}", file=sys.stderr)
+            return status
+
+
+@contextmanager
+def _watching_for_ctrl_c():
+    """An Event set by Ctrl-C (SIGINT), which still raises KeyboardInterrupt as usual."""
+    pressed = threading.Event()
+
+    def on_sigint(signum, frame):
+        pressed.set()
+        signal.default_int_handler(signum, frame)
+
     try:
-        return COMMANDS[args.command](args)
-    except KeyboardInterrupt:
-        if args.debug:
-            raise
-        print("error: interrupted; a run that had not finished was not logged.", file=sys.stderr)
-        return 130
-    except Exception as error:
-        if args.debug:
-            raise
-        sentence, status = describe_error(error)
-        print(f"error: {sentence}", file=sys.stderr)
-        return status
+        previous = signal.signal(signal.SIGINT, on_sigint)
+    except ValueError:  # not the main thread (main() called from a thread): nothing to watch
+        yield pressed
+        return
+    try:
+        yield pressed
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _caused_by_interrupt(error: BaseException) -> bool:
+    """True when a KeyboardInterrupt is among the causes or contexts of `error`."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, KeyboardInterrupt):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def describe_error(error: Exception) -> tuple[str, int]:

@@ -12,6 +12,15 @@ from pathlib import Path
 
 #: Where a Linux container (cgroup v2) states its CPU quota.
 CGROUP_CPU_MAX = Path("/sys/fs/cgroup/cpu.max")
+#: A container's memory limit and what it uses now: cgroup v2, then v1.
+CGROUP_MEMORY = (
+    (Path("/sys/fs/cgroup/memory.max"), Path("/sys/fs/cgroup/memory.current")),
+    (
+        Path("/sys/fs/cgroup/memory/memory.limit_in_bytes"),
+        Path("/sys/fs/cgroup/memory/memory.usage_in_bytes"),
+    ),
+)
+MEMINFO = Path("/proc/meminfo")
 
 
 def usable_cpus() -> int:
@@ -34,11 +43,46 @@ def memory_limit_bytes() -> int | None:
         limits.append(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
     except (ValueError, OSError, AttributeError):
         pass
-    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
-        try:
-            text = Path(path).read_text().strip()
-        except OSError:
-            continue
-        if text.isdigit():
-            limits.append(int(text))
+    for limit, _ in CGROUP_MEMORY:
+        value = _read_bytes(limit)
+        if value is not None:
+            limits.append(value)
     return min(limits) if limits else None
+
+
+def memory_available_bytes() -> int | None:
+    """The memory this process could still take: what the container's limit leaves (limit less
+    what the whole container uses now), capped by what the machine has available."""
+    candidates = []
+    for limit, usage in CGROUP_MEMORY:
+        ceiling, used = _read_bytes(limit), _read_bytes(usage)
+        if ceiling is not None and used is not None:
+            candidates.append(max(ceiling - used, 0))
+            break
+    free = _machine_available()
+    if free is not None:
+        candidates.append(free)
+    return min(candidates) if candidates else None
+
+
+def _machine_available() -> int | None:
+    """The kernel's estimate of memory available without swapping (MemAvailable), else free."""
+    try:
+        for line in MEMINFO.read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_AVPHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def _read_bytes(path: Path) -> int | None:
+    """A cgroup file's number of bytes; None when absent or "max" (no limit)."""
+    try:
+        text = path.read_text().strip()
+    except OSError:
+        return None
+    return int(text) if text.isdigit() else None

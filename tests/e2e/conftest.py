@@ -5,6 +5,10 @@ repository's notebooks), with the smoke preset, the offline mini split and a pri
 log. Needs `bash .ci/e2e-setup` (Chromium, Playwright, Voilà). A failing test leaves a
 screenshot, the browser console and the server log in test-artifacts/e2e/.
 
+Every page a test opens is watched: a test fails when, while it ran, a page logged a console
+error or asked a host other than this computer for anything (a test marked `noisy_page`, which
+breaks a page on purpose, is exempt).
+
 TEXTRNN_E2E_DISABLE_LABEXTENSIONS=@jupyter-widgets/jupyterlab-manager runs the suite with the
 widget front end switched off, to see what the tests report when widgets cannot render.
 """
@@ -20,24 +24,10 @@ import pytest
 
 from tests.conftest import MINI, REPO
 
-from .servers import jupyter_home, new_token, root_flag, start_server
+from .servers import CHROMIUM, jupyter_home, launch_chromium, new_token, root_flag, start_server
 
-CHROMIUM = Path(os.environ.get("TEXTRNN_E2E_CHROMIUM", "/usr/bin/chromium"))
-# Verified on these machines: without the networking flags Chromium keeps dialling Google's
-# hosts, which the closed network refuses; a fresh profile avoids first-run dialogs.
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-dev-shm-usage",
-]
 ARTIFACTS = REPO / "test-artifacts" / "e2e"
 APP = "apps/approach_explorer.ipynb"
-VOILA_CONFIG = "voila.json"  # keeps the app's page offline (see apps/approach_explorer.ipynb)
 HERE = Path(__file__).parent
 
 
@@ -50,6 +40,34 @@ def pytest_collection_modifyitems(items):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "e2e: drives JupyterLab or Voilà in headless Chromium")
+    config.addinivalue_line(
+        "markers", "noisy_page: breaks a page on purpose, so its console errors are expected"
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """After each test, fail it if a page logged a console error or left this computer."""
+    result = yield
+    problems = new_page_problems()
+    if problems and item.get_closest_marker("noisy_page") is None:
+        raise AssertionError(
+            "The page was not quiet and local while this test ran:\n- " + "\n- ".join(problems)
+        )
+    return result
+
+
+def new_page_problems() -> list[str]:
+    """Console errors and outside requests of every page since the last call (setup included)."""
+    from .screens import outside_requests
+
+    problems = []
+    for page in ALL_PAGES:
+        errors, page.errors_seen = page.console_errors[page.errors_seen :], len(page.console_errors)
+        urls, page.requests_seen = page.request_log[page.requests_seen :], len(page.request_log)
+        problems += [f"console: {error[:400]}" for error in errors]
+        problems += [f"request to {url}" for url in dict.fromkeys(outside_requests(urls))]
+    return problems
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -98,25 +116,40 @@ def browser():
     except ImportError:
         _missing_tool("The Playwright Python package is not installed")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        browser = launch_chromium(playwright)
         yield browser
         browser.close()
 
 
 OPEN_PAGES: list = []  # pages now open, newest last (the one a failing test was using)
+ALL_PAGES: list = []  # every page of the session, watched for console errors and outside requests
 RUNNING_SERVERS: dict = {}  # fixture name -> Server, whose log a failure report copies
 
 
 def _open_page(browser):
-    """A fresh browser context and page; its console is recorded for failure reports."""
+    """A fresh browser context and page; its console and requests are recorded."""
+    from .screens import track_requests
+
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     OPEN_PAGES.append(page)
-    page.console_lines = []
-    page.on(
-        "console", lambda message: page.console_lines.append(f"[{message.type}] {message.text}")
-    )
-    page.on("pageerror", lambda error: page.console_lines.append(f"[pageerror] {error}"))
+    ALL_PAGES.append(page)
+    page.console_lines, page.console_errors = [], []
+    page.errors_seen = page.requests_seen = 0
+    track_requests(page)
+
+    def on_console(message):
+        page.console_lines.append(f"[{message.type}] {message.text}")
+        if message.type == "error":
+            where = message.location.get("url", "") if message.location else ""
+            page.console_errors.append(message.text + (f" ({where})" if where else ""))
+
+    def on_page_error(error):
+        page.console_lines.append(f"[pageerror] {error}")
+        page.console_errors.append(f"uncaught {error}")
+
+    page.on("console", on_console)
+    page.on("pageerror", on_page_error)
     page.on(
         "requestfailed",
         lambda request: page.console_lines.append(
@@ -162,9 +195,6 @@ def lesson_root(tmp_path_factory) -> Path:
                 root / folder,
                 ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"),
             )
-    # Voilà reads its configuration from the folder it starts in, as when run from the repository
-    if (REPO / VOILA_CONFIG).is_file():
-        shutil.copyfile(REPO / VOILA_CONFIG, root / VOILA_CONFIG)
     return root
 
 
@@ -263,15 +293,14 @@ def broken_widgets_lab(lesson_root, tmp_path_factory):
     yield from _running("broken_widgets_lab", server)
 
 
-@pytest.fixture(scope="module")
-def voila_server(lesson_root, tmp_path_factory):
-    """Voilà serving the workshop app (code cells hidden), on a free port of 127.0.0.1.
+def start_voila(root: Path, home: Path, name: str = "voila"):
+    """Voilà serving the workshop app (code cells hidden) from `root`, on a free port of
+    127.0.0.1, set up as `textrnn-lessons app` sets it up: from a folder with no voila.json."""
+    from textrnn_lessons.ui.voila_app import jupyter_environment
 
-    Module-scoped: stopping Voilà also stops the app's kernel, which holds TensorFlow.
-    """
-    if not (lesson_root / APP).is_file():
+    if not (root / APP).is_file():
         pytest.fail(f"{APP} is missing from the repository.")
-    home = tmp_path_factory.mktemp("voila-home")
+    home.mkdir(parents=True, exist_ok=True)
     args = [
         "voila",
         APP,
@@ -282,15 +311,24 @@ def voila_server(lesson_root, tmp_path_factory):
         "--VoilaConfiguration.show_tracebacks=True",
     ]
     # any answer on a static path means Voilà listens (requesting "/" would run the notebook)
-    server = start_server(
-        "voila",
+    return start_server(
+        name,
         args,
-        lesson_root,
-        server_env(home, _disabled_from_env()),
+        root,
+        jupyter_environment(server_env(home, _disabled_from_env())),
         home / "server.log",
         ready_path="voila/static/",
         token=new_token(),
     )
+
+
+@pytest.fixture(scope="module")
+def voila_server(lesson_root, tmp_path_factory):
+    """The workshop app in Voilà (see start_voila).
+
+    Module-scoped: stopping Voilà also stops the app's kernel, which holds TensorFlow.
+    """
+    server = start_voila(lesson_root, tmp_path_factory.mktemp("voila-home"))
     yield from _running("voila_server", server)
 
 

@@ -1,4 +1,5 @@
-"""Start and stop the servers the browser tests talk to: JupyterLab and Voilà, on 127.0.0.1.
+"""Start and stop the servers the browser tests talk to (JupyterLab and Voilà, on 127.0.0.1),
+and the browser they use. No pytest here: benchmarks/latency.py and room.py use it too.
 
 Each server runs in its own process group with a private Jupyter configuration, so a test
 run never reads or writes the user's settings, and stopping it also stops its kernels.
@@ -19,6 +20,26 @@ from pathlib import Path
 from typing import IO
 
 import requests
+
+CHROMIUM = Path(os.environ.get("TEXTRNN_E2E_CHROMIUM", "/usr/bin/chromium"))
+# Verified on these machines: without the networking flags Chromium keeps dialling Google's
+# hosts, which the closed network refuses; a fresh profile avoids first-run dialogs.
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-dev-shm-usage",
+]
+
+
+def launch_chromium(playwright):
+    """Debian's headless Chromium (Playwright's own download does not work on these machines)."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+
 
 #: The JupyterLab news prompt ("Would you like to get notified...") would cover the page.
 QUIET_LAB_PLUGINS = ("@jupyterlab/apputils-extension:announcements",)

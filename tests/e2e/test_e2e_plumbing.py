@@ -24,6 +24,7 @@ def test_a_widget_button_in_jupyterlab_answers_a_click(lab, scratch_notebook):
     notebook.assert_ran_cleanly()
 
 
+@pytest.mark.noisy_page  # the widget front end is off on purpose: the console says so
 def test_the_widget_check_fails_clearly_when_the_widget_front_end_is_off(
     broken_widgets_lab, page, scratch_notebook
 ):

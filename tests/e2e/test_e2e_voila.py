@@ -38,6 +38,14 @@ def panel(app):
     return PanelDriver(app, app.locator("body"))
 
 
+def test_the_app_gets_ready_for_the_first_click_while_the_page_opens(panel):
+    """TensorFlow and the articles load in the background ("Getting ready"); then "Ready"."""
+    panel.rendered()
+    expect(panel.train_button).to_be_enabled()  # pressing it early queues the run
+    panel.wait_state("idle", timeout=240)
+    expect(panel.message).to_contain_text("Ready:")
+
+
 def comparison_of(app):
     return wait_for_widget(app, ".textrnn-comparison", what="The comparison view")
 

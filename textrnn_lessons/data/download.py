@@ -108,23 +108,29 @@ def download_ag_news(folder: Path | str | None = None, progress: bool = True) ->
     its MD5 matches: an interrupted, killed or corrupted download never looks like data,
     and the next download clears what a killed one left.
     """
-    target = _target_folder(folder)
+    target, fix = _target_folder(folder)
     sources = download_sources()
     remove_stale_downloads(target)
     for name, (url, md5) in sources.items():
         if (target / name).is_file() and md5sum(target / name) == md5:
             continue
-        _fetch(url, md5, target / name, progress)
+        _fetch(url, md5, target / name, progress, fix)
     return target
 
 
-def _target_folder(folder) -> Path:
-    """The folder to download into, created if missing; a sentence when it cannot be."""
+def _target_folder(folder) -> tuple[Path, str]:
+    """The folder to download into, created if missing, and what to do when it cannot be
+    written; a sentence when it cannot be created."""
     if folder is None:
         target = cache_dir()
+        where = (
+            f"{CACHE_ENV} names this folder: set it"
+            if os.environ.get(CACHE_ENV)
+            else f"Set {CACHE_ENV}"
+        )
         fix = (
-            f"Set {CACHE_ENV} to a folder you can write, or run `textrnn-lessons download "
-            f"--to DIR` and set {DATA_ENV}=DIR."
+            f"{where} to a folder you can write, or run `textrnn-lessons download --to DIR` "
+            f"and set {DATA_ENV}=DIR."
         )
     elif not str(folder).strip():
         raise DataError(
@@ -133,7 +139,7 @@ def _target_folder(folder) -> Path:
         )
     else:
         target = Path(folder).expanduser()
-        fix = "Choose a folder you can write (it is created if missing)."
+        fix = "Choose a folder you can write (it is created if missing), or ask its owner."
     if target.exists() and not target.is_dir():
         raise DataError(
             f"{target} is a file, not a folder, so AG News cannot be downloaded into it. {fix}"
@@ -144,10 +150,10 @@ def _target_folder(folder) -> Path:
         raise DataError(
             f"Could not create the folder {target} ({error.strerror or error}). {fix}"
         ) from None
-    return target
+    return target, fix
 
 
-def _fetch(url: str, md5: str, destination: Path, progress: bool) -> None:
+def _fetch(url: str, md5: str, destination: Path, progress: bool, fix: str) -> None:
     """Download one file into a locked staging folder, verify it, then move it into place."""
     import pooch
     from filelock import lock_descriptor
@@ -158,8 +164,7 @@ def _fetch(url: str, md5: str, destination: Path, progress: bool) -> None:
     except OSError as error:
         raise DataError(
             f"Could not write into {folder} ({error.strerror or error}), so {name} "
-            "cannot be downloaded there. Choose a folder you can write, or ask "
-            "its owner to make it writable."
+            f"cannot be downloaded there. {fix}"
         ) from None
     owner = os.open(staging / OWNER, os.O_RDWR | os.O_CREAT, 0o600)
     logger = pooch.get_logger()

@@ -113,6 +113,7 @@ def read_ag_news_csv(path: Path | str) -> Split:
                 _not_utf8(path, _first_undecodable(path))
             except csv.Error as error:
                 raise DataError(_csv_problem(path, reader.line_num, error)) from None
+        _refuse_cut_last_row(path, len(texts))
     except IsADirectoryError:
         raise DataError(f"{path} is a folder, not an AG News CSV file.") from None
     except DataError:
@@ -122,6 +123,23 @@ def read_ag_news_csv(path: Path | str) -> Split:
     if not texts:
         raise DataError(f"{path} holds no rows. Download the data again.")
     return Split(texts, np.asarray(labels, dtype="int32"))
+
+
+def _refuse_cut_last_row(path: Path, rows: int) -> None:
+    """A file that ends right after a comma, with no final newline, was cut off: its last row
+    lost its description (a whole row ends with a quote or a newline: `"3","Title",""`)."""
+    with open(path, "rb") as raw:
+        raw.seek(0, 2)
+        if raw.tell() == 0:
+            return
+        raw.seek(-1, 2)
+        if raw.read(1) != b",":
+            return
+    raise DataError(
+        f"{path} ends in the middle of its last row (row {rows:,}): right after a comma, with no "
+        "description and no final newline, so the file was cut off, by an interrupted copy or "
+        "download. Download it again (`textrnn-lessons download`) or copy it again in full."
+    )
 
 
 def _read_rows(path: Path, reader) -> tuple[list[str], list[int]]:
@@ -266,6 +284,15 @@ def require_folder(folder: Path) -> None:
 def check_data_folder(folder: Path) -> None:
     """A folder given by argument or $TEXTRNN_LESSONS_DATA holds train.csv and test.csv."""
     require_folder(folder)
+    folders = [name for name in REGISTRY if (folder / name).is_dir()]
+    if folders:
+        raise DataError(
+            f"{' and '.join(str(folder / name) for name in folders)} "
+            f"{'is a folder' if len(folders) == 1 else 'are folders'}, not "
+            f"{'a file' if len(folders) == 1 else 'files'}: the data folder must hold the AG "
+            f"News CSV files train.csv and test.csv themselves. If the file is inside that "
+            f"folder, move it up; or `textrnn-lessons download --to DIR` fills a new folder."
+        )
     missing = [name for name in REGISTRY if not (folder / name).is_file()]
     if missing:
         raise DataError(

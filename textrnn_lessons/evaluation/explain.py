@@ -61,18 +61,14 @@ class TextExplanation:
 
     def _label_index(self, label) -> int:
         names = list(self.probabilities)
-        label = self.predicted if label is None else label
-        name = (
-            names[label]
-            if isinstance(label, (int, np.integer)) and 0 <= label < len(names)
-            else label
-        )
-        if name not in self.labels:
+        index = _class_index(self.predicted if label is None else label, names)
+        if names[index] not in self.labels:
             raise ValueError(
-                f"No explanation was computed for {label!r}; this one explains "
-                f"{', '.join(self.labels)}. Pass labels=[{label!r}] to explain_prediction."
+                f"No explanation was computed for {label!r} ({names[index]}); this one "
+                f"explains {', '.join(self.labels)}. Pass labels=[{label!r}] to "
+                "explain_prediction to explain it too."
             )
-        return names.index(name)
+        return index
 
     def top_words(self, label=None) -> list[tuple[str, float]]:
         """(word, weight) pairs for `label` (default: the predicted class), largest effect first.
@@ -135,8 +131,14 @@ class TextExplanation:
     def save_html(self, path) -> Path:
         """Write `as_html()` to `path` (folders created); it opens offline in any browser."""
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(self.as_html(), encoding="utf-8")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(self.as_html(), encoding="utf-8")
+        except OSError as error:
+            raise OSError(
+                f"Could not save the explanation as {path} ({error.strerror or error}). Give "
+                "a file in a folder you can write, such as explanation.save_html('lime.html')."
+            ) from None
         return path
 
 

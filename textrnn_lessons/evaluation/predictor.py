@@ -19,6 +19,7 @@ def require_words(text: str, task: str = "classify") -> list:
     """
     from ..data.text import WORD
 
+    require_characters(text)
     if not text.strip():
         raise ValueError(
             f"The text is empty, so there is nothing to {task}. Paste a sentence or a news article."
@@ -30,6 +31,21 @@ def require_words(text: str, task: str = "classify") -> list:
             "the model's vectorizer removes. Paste a sentence or a news article."
         )
     return words
+
+
+def require_characters(text: str, item: int | None = None) -> None:
+    """A ValueError when `text` holds a lone surrogate (such as '\\ud800'): half of a character,
+    left by a broken copy or a '\\ud800' escape, which TensorFlow cannot turn into text."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        where = "The text" if item is None else f"Item {item}"
+        raise ValueError(
+            f"{where} holds {text[error.start]!r} at position {error.start}, half of a "
+            "character (a lone surrogate, left by a broken copy or an escape such as "
+            "'\\ud800'), which cannot be read as text. Remove it, or replace every such "
+            "half with text.encode('utf-8', 'replace').decode('utf-8')."
+        ) from None
 
 
 def as_texts(texts) -> list[str]:
@@ -65,6 +81,7 @@ def as_texts(texts) -> list[str]:
                 f"Every item must be a text (str), but item {position} is "
                 f"{type(item).__name__} {_short(item)}. Convert or remove it."
             )
+        require_characters(item, position)
     return items
 
 

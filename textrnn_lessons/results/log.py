@@ -73,6 +73,9 @@ def append_run(record: dict, path: Path | str | None = None) -> Path:
     starts a new line after.
     """
     path = Path(path) if path else results_path()
+    _, problem = _check_record(record)
+    if problem:  # it would make the whole log unreadable for the comparison
+        raise ResultsLogError(f"This record was not added to the results log: it {problem}.")
     line = (json.dumps(record, sort_keys=True) + "\n").encode("utf-8")
     try:
         if not path.exists():
@@ -135,11 +138,11 @@ def read_runs(path: Path | str | None = None) -> list[dict]:
             f"Make it a readable file, or set {RESULTS_ENV} to another "
             "file."
         ) from None
+    lines = [(number, raw) for number, raw in enumerate(content.split(b"\n"), 1) if raw.strip()]
+    decoded = _decode_all(lines)
     runs, problems = [], []
-    for number, raw in enumerate(content.split(b"\n"), start=1):
-        if not raw.strip():
-            continue
-        record, problem = _parse_record(raw)
+    for index, (number, raw) in enumerate(lines):
+        record, problem = _parse_record(raw) if decoded is None else _check_record(decoded[index])
         if problem:
             problems.append((number, problem))
         else:
@@ -147,6 +150,16 @@ def read_runs(path: Path | str | None = None) -> list[dict]:
     if problems:
         raise ResultsLogError(_problems_sentence(path, problems))
     return runs
+
+
+def _decode_all(lines: list[tuple[int, bytes]]) -> list | None:
+    """Every line as JSON in one call (a long log reads in a second, not a minute); None when
+    some line is not JSON, so that the line-by-line reading can say which."""
+    try:
+        decoded = json.loads(b"[" + b",".join(raw for _, raw in lines) + b"]")
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return decoded if len(decoded) == len(lines) else None  # a line of two values, "1, 2"
 
 
 def _parse_record(raw: bytes) -> tuple[dict | None, str | None]:
@@ -161,6 +174,11 @@ def _parse_record(raw: bytes) -> tuple[dict | None, str | None]:
         record = json.loads(text)
     except json.JSONDecodeError as error:
         return None, f"is not a JSON record ({error.msg})"
+    return _check_record(record)
+
+
+def _check_record(record) -> tuple[dict | None, str | None]:
+    """(record, None) for a complete record; (None, what is wrong with it) otherwise."""
     if not isinstance(record, dict):
         return None, (
             f"is JSON but not a record: a {type(record).__name__} where an object "
@@ -185,7 +203,25 @@ def _parse_record(raw: bytes) -> tuple[dict | None, str | None]:
         )
     if not isinstance(record["label"], str) or not isinstance(record["preset"], str):
         return None, "has a 'label' or 'preset' that is not text"
+    if not _is_timestamp(record["time"]):
+        return None, (
+            f"has time {record['time']!r}, which is not a date and time written as text "
+            '(like "2026-01-01T09:41:00+00:00"), so the runs cannot be put in order'
+        )
     return record, None
+
+
+def _is_timestamp(value) -> bool:
+    """True for an ISO 8601 date and time, as the log writes them."""
+    from datetime import datetime
+
+    if not isinstance(value, str):
+        return False
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _problems_sentence(path: Path, problems: list[tuple[int, str]]) -> str:

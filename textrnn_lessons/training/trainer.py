@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from ..data.vectorizer import LONGEST_SEQUENCE
 from ..models.approaches import Approach
 from .fitting import DEFAULT_SEED
+from .memory_budget import require_fits
 
 
 @dataclass
@@ -129,6 +130,7 @@ class Trainer:
         epochs, batch_size, optimizer = check_run_settings(
             data, epochs, batch_size, optimizer, learning_rate
         )
+        require_fits(approach, data, batch_size, optimizer)  # refuses what would not fit in memory
         vectorizer = self.vectorizer(data, approach.max_tokens)
         x_train, x_val, x_test = vectorize_splits(
             vectorizer, data, approach.max_tokens, approach.padding

@@ -13,8 +13,12 @@ import ipywidgets as w
 from ..evaluation.plots import comparison_figure
 from ..settings import PRESETS
 from .outputs import new_figure, png_output
+from .view import without_server_paths
 
 ALL_PRESETS = "all presets"
+#: Rows the table shows, newest first; a log can hold thousands of runs (a long-lived room
+#: server's), and styling every row would take minutes and gigabytes.
+SHOWN_RUNS = 100
 
 
 class ComparisonView:
@@ -70,7 +74,8 @@ class ComparisonView:
             try:
                 table = comparison_table()
             except ValueError as error:  # a damaged log line: the sentence says how to fix it
-                self.message.value = f'<span style="color:#b00020">{html.escape(str(error))}</span>'
+                problem = html.escape(without_server_paths(str(error)))
+                self.message.value = f'<span style="color:#b00020">{problem}</span>'
                 return
             if self.preset.value != ALL_PRESETS:
                 table = table[table["preset"] == self.preset.value].reset_index(drop=True)
@@ -84,8 +89,17 @@ class ComparisonView:
                 )
                 self.table.value = show_tutorial(tutorial_table()).to_html()
             else:
-                runs = f"{len(table)} run" + ("s" if len(table) != 1 else "")
-                self.message.value = f"{runs}, newest first; the chart shows the latest per preset."
-                self.table.value = show_runs(table).to_html()
+                runs = f"{len(table):,} run" + ("s" if len(table) != 1 else "")
+                older = len(table) - SHOWN_RUNS
+                self.message.value = (
+                    f"{runs}, newest first; the chart shows the latest per preset."
+                    + (
+                        f" The table shows the latest {SHOWN_RUNS}; the other {older:,} are in the "
+                        "results log."
+                        if older > 0
+                        else ""
+                    )
+                )
+                self.table.value = show_runs(table.head(SHOWN_RUNS)).to_html()
             figure = comparison_figure(table, figure=new_figure())
             self.chart_output.outputs = (png_output(figure, "comparison chart"),)

@@ -12,7 +12,7 @@ import ipywidgets as w
 from ..settings import get_preset
 from ..training.trainer import Trainer
 from .controls import DesignControls, TrainingControls
-from .reports import RunReports
+from .reports import GETTING_READY, RunReports
 from .training_thread import TrainingRun
 from .view import RunView
 
@@ -99,6 +99,16 @@ class ApproachPanel(RunReports):
         return self._run.running
 
     @property
+    def preparing(self) -> bool:
+        """True while `prepare` is still getting TensorFlow and the articles ready."""
+        return self._run.preparing
+
+    @property
+    def trainer(self):
+        """The Trainer this panel trains with (its data and vocabularies, loaded once)."""
+        return self._run.bench
+
+    @property
     def history(self) -> dict:
         """Loss and accuracy of each complete epoch of the current (or last) run."""
         return self._run.history
@@ -112,6 +122,20 @@ class ApproachPanel(RunReports):
     def on_run_finished(self, callback) -> None:
         """Call `callback(run_result)` after every run that was added to the results log."""
         self._listeners.append(callback)
+
+    def prepare(self):
+        """Get ready for the first Train click in the background: start TensorFlow, load the
+        preset's articles, fit the vocabulary and train once on a few articles (thrown away).
+
+        The Voilà app calls it as the page opens, so the first click shows its first point
+        within seconds. The panel says "Getting ready" meanwhile; Train pressed before it is
+        done starts as soon as it is.
+        """
+        if self.preparing or self._run.prepared or self.running or not self._validate():
+            return None
+        self.view.say(GETTING_READY.format(preset=self.preset.value))
+        self._set_state("preparing")
+        return self._run.prepare(self.current_approach(), self.preset.value)
 
     def start(self):
         """What Train does: check the choice, then train in a background thread."""

@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from ..models.approaches import MIN_USEFUL_TOKENS
 
+GETTING_READY = (
+    "Getting ready: starting TensorFlow and loading the articles (preset {preset}). "
+    "You can press Train now: training starts as soon as this is done."
+)
+
 
 class RunReports:
     """Messages, button states and results for `ApproachPanel`."""
@@ -25,6 +30,17 @@ class RunReports:
             self.train_button.disabled = True
             self._set_state("refused")
             return False
+        too_large = _memory_refusal(approach, self.preset.value, self.settings())
+        if too_large:
+            self.view.say(f"Cannot train this design: {too_large}", "error")
+            self.train_button.disabled = True
+            self._set_state("refused")
+            return False
+        if self.preparing:  # "Getting ready" stays up; Train may be pressed already
+            self.view.say(GETTING_READY.format(preset=self.preset.value))
+            self.train_button.disabled = False
+            self._set_state("preparing")
+            return True
         ready = _ready(approach, self.preset.value, self.settings(), self.optimizer.label)
         self.view.say(ready, "warn" if approach.too_few_tokens else "info")
         self.train_button.disabled = False
@@ -109,9 +125,31 @@ class RunReports:
             "half-trained network; the run was not added to the results log.",
         )
 
+    def on_prepared(self, error) -> None:
+        if self.running:  # a run was waiting for this: its own reports follow
+            return
+        if error is None:
+            self._validate()
+        else:
+            self.view.say(
+                f"Could not get ready ({error}). Press Train to try again, or change the "
+                "settings first.",
+                "error",
+            )
+            self._set_state("idle")
+
     def on_failed(self, error) -> None:
         self.last_error = error
         self._end("failed", f"Training failed: {error}", "error")
+
+
+def _memory_refusal(approach, preset: str, settings: dict) -> str | None:
+    """Why this design would not fit in the kernel's memory at these settings, or None."""
+    from ..settings import get_preset
+    from ..training.memory_budget import DataSize, refusal
+
+    size = DataSize.of_preset(get_preset(preset))
+    return refusal(approach, settings["batch_size"], size, settings["optimizer"])
 
 
 def _ready(approach, preset: str, settings: dict, optimizer: str) -> str:

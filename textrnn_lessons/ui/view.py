@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 import ipywidgets as w
 
@@ -11,6 +12,16 @@ from .outputs import html_output, new_figure, png_output
 
 _COLOURS = {"info": "inherit", "error": "#b00020", "done": "#1b5e20", "warn": "#8a4b00"}
 _BAR = {"running": "info", "finished": "success", "stopped": "warning", "failed": "danger"}
+#: An absolute file path (POSIX, home-relative or Windows); group 1 is its last part.
+_PATH = re.compile(
+    r"(?<![\w:/.~-])~?/(?:[\w.+@-]+/)*([\w.+@-]+)|\b[A-Za-z]:\\(?:[\w.+@ -]+\\)*([\w.+@-]+)"
+)
+
+
+def without_server_paths(text: str) -> str:
+    """`text` with each absolute path cut to its last part ('/srv/ag_news/train.csv' ->
+    'train.csv'): in a room the page is the learner's, the folders are the server's."""
+    return _PATH.sub(lambda match: match.group(1) or match.group(2), text)
 
 
 class RunView:
@@ -29,7 +40,8 @@ class RunView:
         self.result_output.add_class("textrnn-result")
 
     def say(self, text: str, kind: str = "info") -> None:
-        self.message.value = f'<span style="color:{_COLOURS[kind]}">{html.escape(text)}</span>'
+        shown = html.escape(without_server_paths(text))
+        self.message.value = f'<span style="color:{_COLOURS[kind]}">{shown}</span>'
 
     def clear(self) -> None:
         self.plot_output.outputs = ()

@@ -1,0 +1,108 @@
+"""Ctrl-C always reads as Ctrl-C: one sentence, exit status 130, the results log untouched.
+
+TensorFlow runs much of a graph's building in C++; a Ctrl-C that lands there can come back
+to Python as another exception (a SystemError "returned a result with an exception set"),
+which the command must still call an interruption, not a bug.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from textrnn_lessons import cli
+
+from .conftest import MINI
+
+INTERRUPTED = "error: interrupted; a run that had not finished was not logged."
+
+
+def run_main_with(command, capsys, monkeypatch) -> tuple[int, str]:
+    monkeypatch.setitem(cli.COMMANDS, "check", command)
+    status = cli.main(["check"])
+    return status, capsys.readouterr().err
+
+
+def test_an_error_caused_by_ctrl_c_reads_as_an_interruption(capsys, monkeypatch):
+    def graph_building(args):
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as interrupt:
+            raise SystemError("<built-in method> returned a result with an exception set") from (
+                interrupt
+            )
+
+    status, said = run_main_with(graph_building, capsys, monkeypatch)
+    assert status == 130 and said.strip() == INTERRUPTED
+
+
+def test_any_error_after_a_ctrl_c_reads_as_an_interruption(capsys, monkeypatch):
+    """The KeyboardInterrupt can be lost on the way out of C++: the Ctrl-C itself still counts."""
+
+    def graph_building(args):
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(1)  # the signal arrives here, as it would inside TensorFlow
+        except KeyboardInterrupt:
+            pass  # swallowed by the C++ layer...
+        raise SystemError("error return without exception set")  # ...which fails another way
+
+    status, said = run_main_with(graph_building, capsys, monkeypatch)
+    assert status == 130 and said.strip() == INTERRUPTED
+
+
+def test_an_error_without_ctrl_c_is_still_reported_as_itself(capsys, monkeypatch):
+    def broken(args):
+        raise SystemError("something else")
+
+    status, said = run_main_with(broken, capsys, monkeypatch)
+    assert status == 1 and "unexpected SystemError: something else" in said
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
+
+
+#: Seconds after "Epoch 1/1" at which Ctrl-C is pressed: the first step's graph is being built
+#: (the faster RNN layer's loop included) for about the first second, then batches run.
+INTERRUPT_AFTER_EPOCH_LINE = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.7)
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_approach_5_builds_its_graph_is_an_interruption(tmp_path):
+    """Interrupt `train --approach 5` at several moments of graph building and training: every
+    time the one sentence, exit 130, no traceback, and the results log byte for byte as it was."""
+    log = tmp_path / "results.jsonl"
+    record = {"approach": 1, "label": "Approach 1", "preset": "smoke", "test_accuracy": 0.5}
+    before = (json.dumps({**record, "time": "2026-01-01T00:00:00+00:00"}) + "\n").encode()
+    log.write_bytes(before)
+    env = dict(
+        os.environ,
+        PYTHONUNBUFFERED="1",
+        TF_CPP_MIN_LOG_LEVEL="2",
+        TEXTRNN_LESSONS_RESULTS=str(log),
+    )
+    command = [sys.executable, "-m", "textrnn_lessons.cli", "train", "--approach", "5"]
+    command += ["--preset", "smoke", "--data", str(MINI)]
+    for delay in INTERRUPT_AFTER_EPOCH_LINE:
+        process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
+        )
+        said = []
+        for line in process.stdout:
+            said.append(line)
+            if line.startswith("Epoch 1/"):
+                time.sleep(delay)
+                process.send_signal(signal.SIGINT)
+                break
+        said.append(process.communicate(timeout=300)[0])
+        said = "".join(said)
+        where = f"Ctrl-C {delay} s after the epoch line"
+        assert process.returncode == 130, f"{where}: exit {process.returncode}\n{said}"
+        assert said.rstrip().endswith(INTERRUPTED), f"{where}:\n{said}"
+        for sign in ("Traceback", "SystemError", "probably a bug"):
+            assert sign not in said, f"{where}:\n{said}"
+        assert log.read_bytes() == before, f"{where}: the results log changed"
