@@ -49,9 +49,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(Path(__file__).resolve().parents[1]))  # tests/e2e's browser plumbing
+from common import stand_in_data
 from room_hub import Hub, MemoryWatch, RoomError, find_proxy
 from room_learner import app_learner, learner
-from common import stand_in_data
 
 REPO = Path(__file__).resolve().parents[1]
 MB = 2**20

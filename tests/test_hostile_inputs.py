@@ -916,8 +916,6 @@ def test_training_arguments_are_refused_before_anything_trains(row, smoke_data, 
     assert fits == []
 
 
-
-
 # ---------------------------------------------------------------- exercise checks (issue 25)
 # What a learner can type into an exercise cell or leave behind in a variable the check reads.
 # A check never raises on it: it answers "Not yet" with a sentence (or "Right" when the value
@@ -1137,8 +1135,6 @@ def test_a_bad_number_of_units_in_02s_exercise_gets_a_sentence(units, says):
     assert says in str(caught.value), str(caught.value)
 
 
-
-
 # ---------------------------------------------------------------- lesson 07's lab (issue 25)
 # Experiments before any experiment has run, and seeds that would fake a comparison.
 
@@ -1218,8 +1214,6 @@ def test_lesson_07s_lab_answers_with_a_sentence(row: Api, tmp_path, request):
             row.call(room)
         said = str(caught.value)
     assert row.says in said, said
-
-
 
 
 # ---------------------------------------------------------------- a room that stays up (issue 25)
