@@ -233,7 +233,7 @@ DEVELOPER_NOTES = (
 )
 
 
-@pytest.mark.parametrize("lesson", LESSONS[:7], ids=lambda lesson: lesson.stem)
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.stem)
 def test_learner_prose_holds_no_developer_notes(lesson):
     text_nb, _ = paired(lesson.stem)
     prose = "\n".join(c.source for c in text_nb.cells if c.cell_type == "markdown")
