@@ -166,3 +166,24 @@ def test_in_author_mode_the_same_save_rewrites_the_text_file(tmp_path, monkeypat
     _save_through_the_server(tmp_path, folder)
     assert text.read_bytes() != before
     assert jupytext.read(text).cells  # still a readable lesson
+
+
+def test_the_stray_output_check_can_fail():
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                "print(1)",
+                outputs=[nbformat.v4.new_output("stream", text="1\n")],
+                execution_count=3,
+            ),
+            nbformat.v4.new_code_cell(
+                "print(2)",
+                metadata={"tags": [lessons.CHECKED]},
+                outputs=[nbformat.v4.new_output("stream", text="2\n")],
+            ),
+        ]
+    )
+    assert lessons.stray_outputs(notebook) == [
+        "cell 1 stores 1 output(s)",
+        "cell 1 stores execution count 3",
+    ]

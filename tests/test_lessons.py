@@ -16,6 +16,8 @@ import pytest
 from textrnn_lessons.teaching.catalogue import LESSONS, markdown_table
 from textrnn_lessons.teaching.lesson_times import recorded_run_all
 
+from .test_lesson_pairs import lessons as lessons_tool  # tools/lessons.py, the one check
+
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"
 CHECKED = "nbval-check-output"
@@ -34,19 +36,6 @@ def paired(stem: str):
         jupytext.read(NOTEBOOKS / f"{stem}.md"),
         nbformat.read(NOTEBOOKS / f"{stem}.ipynb", as_version=4),
     )
-
-
-def stray_outputs(notebook) -> list[str]:
-    """Code cells that store outputs or execution counts nbval does not check."""
-    problems = []
-    for number, cell in enumerate(notebook.cells, start=1):
-        if cell.cell_type != "code" or CHECKED in tags(cell):
-            continue
-        if cell.get("outputs"):
-            problems.append(f"cell {number} has {len(cell.outputs)} stored output(s)")
-        if cell.get("execution_count") is not None:
-            problems.append(f"cell {number} has execution_count {cell.execution_count}")
-    return problems
 
 
 def test_the_lesson_list_is_what_is_in_notebooks():
@@ -69,7 +58,7 @@ def test_no_outputs_except_in_checked_cells(lesson):
     notebook = nbformat.read(NOTEBOOKS / f"{lesson.stem}.ipynb", as_version=4)
     nbformat.validate(notebook)
     assert notebook.metadata.get("kernelspec", {}).get("name") == "python3"
-    problems = stray_outputs(notebook)
+    problems = lessons_tool.stray_outputs(notebook)
     assert not problems, f"{lesson.stem}.ipynb: {'; '.join(problems)}. Clear them, then sync."
     for cell in notebook.cells:
         if CHECKED in tags(cell):
@@ -77,27 +66,6 @@ def test_no_outputs_except_in_checked_cells(lesson):
             assert "stderr" not in {o.get("name") for o in cell.outputs}
     sources = "\n".join(c.source for c in notebook.cells)
     assert "NBVAL" not in sources, "test markers belong in cell tags, not on the learner's screen"
-
-
-def test_the_stray_output_check_can_fail():
-    notebook = nbformat.v4.new_notebook(
-        cells=[
-            nbformat.v4.new_code_cell(
-                "print(1)",
-                outputs=[nbformat.v4.new_output("stream", text="1\n")],
-                execution_count=3,
-            ),
-            nbformat.v4.new_code_cell(
-                "print(2)",
-                metadata={"tags": [CHECKED]},
-                outputs=[nbformat.v4.new_output("stream", text="2\n")],
-            ),
-        ]
-    )
-    assert stray_outputs(notebook) == [
-        "cell 1 has 1 stored output(s)",
-        "cell 1 has execution_count 3",
-    ]
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.stem)
