@@ -152,6 +152,7 @@ def cmd_train(args) -> int:
     log = check_writable()  # before training, not after it
     print(f"{approach.label} on {data.describe()}")
     result = run_approach(approach, data, verbose=2, log=False)
+    stop_if_interrupted()
     print(result.evaluation.summary())
     try:
         append_run(result.record, log)
@@ -177,7 +178,9 @@ def cmd_reproduce(args) -> int:
         )
     out = check_out_folder(Path(args.out))  # before hours of training, not after
     check_writable()
-    report = reproduce(get_preset(args.preset), args.data, out, args.protocol)
+    report = reproduce(
+        get_preset(args.preset), args.data, out, args.protocol, before_logging=stop_if_interrupted
+    )
     print(f"Report written to {report}")
     return 0
 
@@ -211,7 +214,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     with _watching_for_ctrl_c() as ctrl_c:
         try:
-            return COMMANDS[args.command](args)
+            status = COMMANDS[args.command](args)
+            stop_if_interrupted()  # a Ctrl-C that TensorFlow swallowed is still a Ctrl-C
+            return status
         except KeyboardInterrupt:
             if args.debug:
                 raise
@@ -230,10 +235,25 @@ def main(argv: list[str] | None = None) -> int:
             return status
 
 
+#: Set by Ctrl-C while a command runs (_watching_for_ctrl_c).
+CTRL_C = threading.Event()
+
+
+def stop_if_interrupted() -> None:
+    """Raise KeyboardInterrupt if Ctrl-C was pressed, before anything is logged.
+
+    TensorFlow can swallow the KeyboardInterrupt of a Ctrl-C that lands while it builds a graph
+    (the exception dies in its C++ layer), and training then goes on as if nothing happened.
+    """
+    if CTRL_C.is_set():
+        raise KeyboardInterrupt
+
+
 @contextmanager
 def _watching_for_ctrl_c():
-    """An Event set by Ctrl-C (SIGINT), which still raises KeyboardInterrupt as usual."""
-    pressed = threading.Event()
+    """CTRL_C, set by Ctrl-C (SIGINT), which still raises KeyboardInterrupt as usual."""
+    pressed = CTRL_C
+    pressed.clear()
 
     def on_sigint(signum, frame):
         pressed.set()

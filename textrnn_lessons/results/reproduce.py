@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from ..settings import Preset
@@ -28,10 +29,17 @@ def check_out_folder(out: Path) -> Path:
     return out
 
 
-def reproduce(preset: Preset, data_dir, out: Path, protocol: str | None = None) -> Path:
+def reproduce(
+    preset: Preset,
+    data_dir,
+    out: Path,
+    protocol: str | None = None,
+    before_logging: Callable[[], None] | None = None,
+) -> Path:
     """Train every approach on one shared vocabulary; write PNGs, CSV and report.md into `out`.
 
     `protocol="tutorial"` repeats the tutorial's leaky protocol, to compare like for like.
+    `before_logging` runs before each run is logged (the CLI's Ctrl-C check).
     """
     import matplotlib
 
@@ -52,6 +60,8 @@ def reproduce(preset: Preset, data_dir, out: Path, protocol: str | None = None) 
     for approach in APPROACHES:
         print(f"\n== {approach.label}")
         result = bench.run(approach, data, verbose=2)
+        if before_logging:
+            before_logging()
         bench.log(result)
         stem = f"approach{approach.number}"
         plot_confusion_matrix(result.evaluation, title=approach.label).savefig(
