@@ -200,15 +200,15 @@ def _watch_kernels(watch: MemoryWatch, names: list[str], seconds: float):
 
 
 def app_table(rooms: list[dict]) -> str:
-    """One row per set-up: medians over rounds (kernels: the worst)."""
+    """One row per set-up and room size: medians over rounds (kernels: the worst)."""
     lines = [
         "| Set-up | Learners | Rounds | Kernels per learner, at most | One kernel per open tab "
         "after the last reload (s) | Kernels per learner at the end of the watch | Room's peak "
         "RSS / PSS (MB) | Room's PSS at the end (MB) | Failures |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
-    for setup in dict.fromkeys(room["setup"] for room in rooms):
-        mine = [room for room in rooms if room["setup"] == setup]
+    for setup, learners in dict.fromkeys((room["setup"], room["learners"]) for room in rooms):
+        mine = [room for room in rooms if (room["setup"], room["learners"]) == (setup, learners)]
         settled = [room["one_kernel_per_tab_s"] for room in mine]
         shown = ", ".join("never" if s is None else f"{s:.0f}" for s in settled) if settled else "-"
         at_end = max(max(room["kernels_at_end"].values(), default=0) for room in mine)
@@ -217,7 +217,7 @@ def app_table(rooms: list[dict]) -> str:
             return round(statistics.median(room[key] for room in rooms))
 
         lines.append(
-            f"| {setup} | {mine[0]['learners']} | {len(mine)} | "
+            f"| {setup} | {learners} | {len(mine)} | "
             f"{max(room['kernels_peak'] for room in mine)} | {shown} | up to {at_end} | "
             f"{median('total_rss_mb'):,} / {median('total_pss_mb'):,} | {median('end_pss_mb'):,} | "
             f"{sum(room['failures'] for room in mine)} |"

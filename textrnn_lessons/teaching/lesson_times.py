@@ -24,33 +24,23 @@ from ..settings import Preset, get_preset
 # training code:
 #   python benchmarks/notebook_resources.py --presets workshop --data DIR --record
 LESSON_REFERENCE: dict = {
-    "measured_on": "2026-12-03 on a 2-core x86_64 Linux VM",
+    "measured_on": "2026-12-04 on a 2-core x86_64 Linux VM",
     "presets": {
         "workshop": {
-            "tiny_run_s": 2.4,
+            "tiny_run_s": 1.12,
             "article_epochs_per_run": 32_400,
             "lessons": {
-                "00_start_here": {"other_s": 10.8, "train_s": 0},
-                "01_prepare_data": {"other_s": 11.2, "train_s": 0},
-                # 02 is an estimate until re-measured: since this recording it times three
-                # speed settings and trains the learner's variant (exercise 3). An interleaved
-                # A/B of the old and new notebook (2026-12-04, workshop preset on the mini
-                # data, two Run Alls each, load average 7-9) gave medians of 25.7 s and 69.5 s:
-                # 2.7 times, applied to the recorded 16.2 s (the extra time is not logged
-                # training, so it goes to other_s). 03-06 measured 0.90-1.09 times: unchanged.
-                "02_single_rnn_25_tokens": {"other_s": 40.1, "train_s": 3.6},
-                "03_single_rnn_50_tokens": {"other_s": 13.2, "train_s": 5.0},
-                "04_bidirectional_rnn": {"other_s": 12.7, "train_s": 5.5},
-                "05_stacked_rnn": {"other_s": 15.5, "train_s": 11.7},
-                "06_stacked_bidirectional_rnn": {"other_s": 17.6, "train_s": 17.6},
-                # 07 was re-measured on 2026-12-04, when the shared machine was too busy to
-                # record afresh: Run All in a fresh kernel (nbconvert, empty log, this stand-in)
-                # interleaved with the previous 07, three pairs: 119.8/364.9, 69.2/236.8 and
-                # 64.1/252.9 s, new/old 0.328, 0.292, 0.253; median 0.292 times the 269.4 s
-                # recorded above. Nothing is logged under Run All now (missing approaches train
-                # only on request, the final test only on the learner's choice), so its
-                # training (nine runs of the experiments) is all in other_s.
-                "07_results_and_next_steps": {"other_s": 78.7, "train_s": 0},
+                "00_start_here": {"other_s": 6.7, "train_s": 0},
+                "01_prepare_data": {"other_s": 7.1, "train_s": 0},
+                "02_single_rnn_25_tokens": {"other_s": 15.4, "train_s": 2.4},
+                "03_single_rnn_50_tokens": {"other_s": 7.1, "train_s": 2.6},
+                "04_bidirectional_rnn": {"other_s": 7.3, "train_s": 3.4},
+                "05_stacked_rnn": {"other_s": 7.2, "train_s": 5.4},
+                "06_stacked_bidirectional_rnn": {"other_s": 7.7, "train_s": 9.4},
+                # Nothing is logged under 07's Run All (missing approaches train only on
+                # request, the final test only on the learner's choice), so the training of
+                # its baseline and two experiments (nine runs) is all in other_s.
+                "07_results_and_next_steps": {"other_s": 35.8, "train_s": 0},
             },
         },
     },
@@ -60,10 +50,10 @@ LESSON_REFERENCE: dict = {
     # 3), 0.45 of what notebook 06's 17.6 s for 32,400 in workshop predicts (batch 512
     # instead of 256 costs less per article).
     "extrapolated_training_factor": {"full": 0.45},
-    # Largest peak RSS of any notebook's kernel, in MB: workshop 07 in the recording above;
+    # Largest peak RSS of any notebook's kernel, in MB: workshop 06 in the recording above;
     # full: approach 5 trained on 108,000 of those 120,000 rows for one epoch, then a LIME
     # explanation (`notebook_resources.py --full-memory`, 2026-12-03).
-    "peak_rss_mb": {"workshop": 1346, "full": 1417},
+    "peak_rss_mb": {"workshop": 1174, "full": 1417},
 }
 
 
