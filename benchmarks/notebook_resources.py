@@ -50,14 +50,14 @@ class TreePeak(Sampler):
         import psutil
 
         super().__init__(interval)
-        self._me = psutil.Process()
+        self.process = psutil.Process()
         self.peak = 0
 
     def sample(self) -> None:
         import psutil
 
         total = 0
-        for child in self._me.children(recursive=True):
+        for child in self.process.children(recursive=True):
             try:
                 total += child.memory_info().rss
             except psutil.Error:
