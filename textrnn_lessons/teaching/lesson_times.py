@@ -38,18 +38,19 @@ LESSON_REFERENCE: dict = {
                 "05_stacked_rnn": {"other_s": 7.2, "train_s": 5.4},
                 "06_stacked_bidirectional_rnn": {"other_s": 7.7, "train_s": 9.4},
                 # Nothing is logged under 07's Run All (missing approaches train only on
-                # request, the final test only on the learner's choice), so the training of
-                # its baseline and two experiments (nine runs) is all in other_s.
-                "07_results_and_next_steps": {"other_s": 35.8, "train_s": 0},
+                # request, the final test only on the learner's choice): its train_s is the
+                # time of the three cells that train its baseline and two experiments (nine
+                # runs; 10.5 + 9.0 + 10.5 s in the same recording), so it scales with a preset.
+                "07_results_and_next_steps": {"other_s": 5.9, "train_s": 29.9},
             },
         },
     },
     # A preset with no recording is extrapolated from workshop by article-epochs, times this
-    # factor: approach 5's 5-epoch fit on 108,000 articles (the mini training rows repeated) took
-    # 131.1 s for 540,000 article-epochs (benchmarks/pipeline_speed.py, 2026-12-03, median of
-    # 3), 0.45 of what notebook 06's 17.6 s for 32,400 in workshop predicts (batch 512
-    # instead of 256 costs less per article).
-    "extrapolated_training_factor": {"full": 0.45},
+    # factor: approach 5's 5-epoch fit with the lessons' settings on 108,000 articles (the mini
+    # training rows repeated) took 83.5 s for 540,000 article-epochs (benchmarks/speed_section.py,
+    # 2026-12-04, one run), 0.53 of what notebook 06's 9.4 s for 32,400 in workshop predicts
+    # (batch 512 instead of 256 costs less per article).
+    "extrapolated_training_factor": {"full": 0.53},
     # Largest peak RSS of any notebook's kernel, in MB: workshop 06 in the recording above;
     # full: approach 5 trained on 108,000 of those 120,000 rows for one epoch, then a LIME
     # explanation (`notebook_resources.py --full-memory`, 2026-12-03).
