@@ -82,6 +82,27 @@ def test_a_typo_fixed_in_the_text_file_reaches_the_notebook_with_one_sync(tmp_pa
     assert run_tool(folder, "check").returncode == 0
 
 
+def test_a_sync_keeps_what_nbval_checks_in_a_checked_cell(tmp_path):
+    """A checked cell keeps its outputs and its execution count through a sync, or nbval
+    fails it as "Unrun reference cell has outputs"."""
+    stem = "01_prepare_data"
+    folder = lesson_copy(tmp_path, stem)
+    notebook = folder / f"{stem}.ipynb"
+
+    def checked(path):
+        cells = nbformat.read(path, as_version=4).cells
+        return [
+            (c.execution_count, c.outputs) for c in cells if lessons.CHECKED in lessons._tags(c)
+        ]
+
+    before = checked(notebook)
+    assert before and all(count is not None and outputs for count, outputs in before)
+    text = folder / f"{stem}.md"
+    text.write_text(text.read_text().replace("Prepare the data", "Prepare the data!", 1))
+    assert run_tool(folder, "sync").returncode == 0
+    assert checked(notebook) == before
+
+
 def test_an_edit_made_in_the_notebook_reaches_the_text_file(tmp_path):
     folder = lesson_copy(tmp_path)
     path = folder / "02_single_rnn_25_tokens.ipynb"

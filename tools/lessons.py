@@ -215,12 +215,14 @@ def write_text_from_notebook(pair: Pair) -> None:
 
 
 def _clean(notebook):
-    """Only what belongs in the repository: no stray outputs, no run-time metadata."""
+    """Only what belongs in the repository: no stray outputs, no run-time metadata. A checked
+    cell keeps its outputs and its execution count (nbval refuses a reference cell that has
+    outputs but no count: "Unrun reference cell has outputs")."""
     notebook = nbformat.from_dict(notebook)
     for cell in notebook.cells:
         if cell.cell_type == "code" and CHECKED not in _tags(cell):
             cell.outputs, cell.execution_count = [], None
-        elif cell.cell_type == "code":
+        elif cell.cell_type == "code" and not cell.get("outputs"):
             cell.execution_count = None
     metadata = notebook.metadata
     metadata.pop("jupytext", None)

@@ -23,6 +23,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.conftest import MINI, REPO
 
@@ -245,7 +246,7 @@ def _visit(context, site_url: str, path: str, viewport: str, shots: Path) -> Vis
         if response is None or not response.ok:
             visit.problems.append(f"the page answered {response and response.status}")
         page.wait_for_timeout(300)  # the theme and LIME's views draw after load
-        visit.facts = page.evaluate(_READ_PAGE_JS, page.viewport_size["width"])
+        visit.facts = _read_page(page)
         visit.problems += visit.facts.pop("problems")
         visit.problems += [f"console error: {error}" for error in errors]
         try:
@@ -256,6 +257,19 @@ def _visit(context, site_url: str, path: str, viewport: str, shots: Path) -> Vis
     finally:
         page.close()
     return visit
+
+
+def _read_page(page) -> dict:
+    """_READ_PAGE_JS on the page once it has settled. The root index.html sends the browser on
+    with a meta refresh, so the page read can be replaced while it is read (seen under load: a
+    document without a body yet); then wait for the new one and read again."""
+    for _ in range(3):
+        page.wait_for_function("document.readyState === 'complete' && document.body !== null")
+        try:
+            return page.evaluate(_READ_PAGE_JS, page.viewport_size["width"])
+        except PlaywrightError:
+            page.wait_for_load_state("load")
+    return page.evaluate(_READ_PAGE_JS, page.viewport_size["width"])
 
 
 def _report(problems: list[str]) -> str:
