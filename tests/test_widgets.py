@@ -462,7 +462,9 @@ def test_stop_part_way_shows_complete_epochs_and_a_log_failure_is_not_a_training
     assert "Test accuracy" in panel.test_accuracy.value
 
 
-def test_stop_while_the_data_loads_trains_nothing(make_panel, private_results_log, monkeypatch):
+@pytest.fixture
+def slow_data(monkeypatch) -> threading.Event:
+    """The articles load only once the returned Event is set."""
     release = threading.Event()
     real_load = data_module.load_ag_news
 
@@ -471,6 +473,11 @@ def test_stop_while_the_data_loads_trains_nothing(make_panel, private_results_lo
         return real_load(*args, **kwargs)
 
     monkeypatch.setattr(data_module, "load_ag_news", slow_load)
+    return release
+
+
+def test_stop_while_the_data_loads_trains_nothing(make_panel, private_results_log, slow_data):
+    release = slow_data
     panel = make_panel(1)
     panel.train_button.click()
     panel.stop_button.click()
@@ -507,16 +514,9 @@ def test_prepare_gets_ready_in_the_background_then_says_ready(make_panel, privat
 
 
 def test_a_click_while_getting_ready_waits_and_then_trains(
-    make_panel, private_results_log, monkeypatch
+    make_panel, private_results_log, slow_data
 ):
-    release = threading.Event()
-    real_load = data_module.load_ag_news
-
-    def slow_load(*args, **kwargs):
-        release.wait(RUN_TIMEOUT)
-        return real_load(*args, **kwargs)
-
-    monkeypatch.setattr(data_module, "load_ag_news", slow_load)
+    release = slow_data
     panel = make_panel(1)
     panel.prepare()
     panel.train_button.click()
