@@ -276,10 +276,13 @@ def print_table(summaries: list[dict]) -> None:
 
 
 def print_failures(rooms: list[dict]) -> None:
+    """Each learner's error and the hub's last log lines, per room (an --app room names its
+    set-up)."""
     for room in rooms:
+        where = room.get("setup") or f"{room['learners']} learners"
         for row in room["rows"]:
             if row["error"]:
-                print(f"  {room['learners']} learners, {row['name']}: {row['error']}")
+                print(f"  {where}, {row['name']}: {row['error']}")
         if room["hub_log_tail"]:
             print(f"  the hub's last log lines:\n{room['hub_log_tail']}")
 
@@ -409,12 +412,7 @@ def app_rooms(args) -> int:
                 shown = {k: v for k, v in rooms[-1].items() if k not in ("rows", "hub_log_tail")}
                 print(f"  round {round_number + 1}: {shown}", flush=True)
     print("\n" + app_table(rooms))
-    for room in rooms:
-        for row in room["rows"]:
-            if row["error"]:
-                print(f"  {room['setup']}, {row['name']}: {row['error']}")
-        if room["hub_log_tail"]:
-            print(f"  the hub's last log lines:\n{room['hub_log_tail']}")
+    print_failures(rooms)
     if args.json_out:
         args.json_out.write_text(json.dumps({"preset": args.preset, "rooms": rooms}, indent=2))
     return 1 if any(room["failures"] for room in rooms) else 0

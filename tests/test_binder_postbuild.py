@@ -132,24 +132,23 @@ def test_postbuild_points_jupyterlab_at_the_first_lesson(built):
     assert config["LabApp"]["default_url"] == FIRST_LESSON
 
 
-def test_start_sets_the_workshop_preset_and_the_built_data(built):
-    home, env, _ = built
-    shown = subprocess.run(
-        ["bash", str(REPO / "binder" / "start"), "env"],
+def through_start(env: dict, *command: str) -> str:
+    """What `command` prints when Binder's start script runs it (as Binder runs the server)."""
+    return subprocess.run(
+        ["bash", str(REPO / "binder" / "start"), *command],
         env=env,
         capture_output=True,
         text=True,
         check=True,
-    ).stdout.splitlines()
+    ).stdout
+
+
+def test_start_sets_the_workshop_preset_and_the_built_data(built):
+    home, env, _ = built
+    shown = through_start(env, "env").splitlines()
     assert "TEXTRNN_LESSONS_PRESET=workshop" in shown
     assert f"TEXTRNN_LESSONS_DATA={home / DEFAULT_DATA}" in shown
-    chosen = subprocess.run(
-        ["bash", str(REPO / "binder" / "start"), "env"],
-        env={**env, "TEXTRNN_LESSONS_PRESET": "smoke"},
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.splitlines()
+    chosen = through_start({**env, "TEXTRNN_LESSONS_PRESET": "smoke"}, "env").splitlines()
     assert "TEXTRNN_LESSONS_PRESET=smoke" in chosen  # a value set by the deployment wins
 
 
@@ -163,23 +162,11 @@ def test_start_puts_the_workshop_apps_jupyter_set_up_first(built):
         f"print(collect_template_paths(['voila', 'nbconvert'], {TEMPLATE!r}, prune=True)[0]); "
         "print(os.environ['JUPYTER_PATH']); print(os.environ['JUPYTER_CONFIG_PATH'])"
     )
-    template, data_path, config_path = subprocess.run(
-        ["bash", str(REPO / "binder" / "start"), "python", "-c", code],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.splitlines()
+    template, data_path, config_path = through_start(env, "python", "-c", code).splitlines()
     assert Path(template) == DATA_PATH / "voila" / "templates" / TEMPLATE
     assert data_path.split(os.pathsep) == [str(DATA_PATH), env["JUPYTER_PATH"]]  # both kept
     assert config_path == str(CONFIG_PATH)
-    shown = subprocess.run(
-        ["bash", str(REPO / "binder" / "start"), "python", "-m", "jupyter_server", "--show-config"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    shown = through_start(env, "python", "-m", "jupyter_server", "--show-config")
     assert "cull_idle_timeout" in shown and "cull_connected" in shown, shown
 
 
@@ -190,13 +177,7 @@ def test_launched_lessons_load_the_built_data_without_a_download(built):
         "print(d.preset.name, d.source, len(d.test))"
     )
     env = {**env, MIRROR_ENV: "http://127.0.0.1:9/"}  # any download attempt would fail
-    out = subprocess.run(
-        ["bash", str(REPO / "binder" / "start"), "python", "-c", code],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
+    out = through_start(env, "python", "-c", code).split()
     assert out == ["workshop", str(home / DEFAULT_DATA), "7600"]
 
 
