@@ -75,6 +75,15 @@ def test_the_estimate_grows_with_what_training_keeps():
     assert need(design.with_changes(embed_len=512), 256, bigger) > need(design, 256)
 
 
+def test_every_optimizer_the_trainer_takes_counts_its_own_slots():
+    """Keras 2's RMSprop (the tutorial protocol's default) keeps one velocity, as Keras 3's."""
+    from textrnn_lessons.training.fitting import OPTIMIZERS
+
+    rmsprop, adam = need(FIVE_LAYERS, 256), need(FIVE_LAYERS, 256, optimizer="adam")
+    assert need(FIVE_LAYERS, 256, optimizer="rmsprop_keras2") == rmsprop < adam
+    assert set(OPTIMIZERS) == set(memory_budget.OPTIMIZER_SLOTS)
+
+
 def test_the_five_approaches_fit_a_binder_pod_and_the_issues_designs_do_not():
     for approach in APPROACHES:
         assert refusal(approach, 256, WORKSHOP, available=BINDER) is None
