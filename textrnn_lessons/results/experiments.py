@@ -38,8 +38,6 @@ CONFIDENCE = 0.95
 #: chance; below that its seeds mostly guess, and comparing it says nothing about the design.
 LEARNED_MARGIN = 10.0
 STUDY = "lesson 07"
-#: The record fields that say which data a final test used: a study tests once per data.
-SAME_DATA = ("preset", "data_source", "train_size", "validation_size", "test_size", "protocol")
 
 
 @dataclass
@@ -296,20 +294,10 @@ class Experiments:
     def earlier_final_test(self) -> dict | None:
         """This study's final test on this data in the results log, if there is one."""
         from .log import read_runs
+        from .records import on_same_data
 
-        data = self.data
-        here = {
-            "preset": data.preset.name,
-            "data_source": data.source,
-            "train_size": len(data.train),
-            "validation_size": len(data.validation),
-            "test_size": len(data.test),
-            "protocol": data.protocol,
-        }
         for record in reversed(read_runs()):
-            if record.get("final_test") == self.study and all(
-                record.get(key) == here[key] for key in SAME_DATA
-            ):
+            if record.get("final_test") == self.study and on_same_data(record, self.data):
                 return record
         return None
 

@@ -103,8 +103,22 @@ def log_run(
     return record
 
 
+def on_same_data(record: dict, data) -> bool:
+    """True when `record` was trained and tested on exactly this data: the preset, where the
+    articles came from, the three split sizes and the protocol (a record from before protocols
+    were logged is a clean one)."""
+    return (
+        record.get("preset") == data.preset.name
+        and record.get("data_source") == data.source
+        and record.get("train_size") == len(data.train)
+        and record.get("validation_size") == len(data.validation)
+        and record.get("test_size") == len(data.test)
+        and record.get("protocol", "clean") == data.protocol
+    )
+
+
 def runs_for(data) -> list[dict]:
-    """Logged runs of the five approaches on exactly this data (preset, sizes, source), trained
+    """Logged runs of the five approaches on exactly this data (on_same_data), trained
     the lessons' way: the preset's epochs and batch size, RMSprop at its default rate (Keras 3's
     or, as the tutorial protocol trains by default, Keras 2's)."""
     preset = data.preset
@@ -112,12 +126,8 @@ def runs_for(data) -> list[dict]:
         r
         for r in read_runs()
         if r.get("approach") is not None
-        and r.get("preset") == preset.name
-        and r.get("train_size") == len(data.train)
-        and r.get("test_size") == len(data.test)
-        and r.get("data_source") == data.source
+        and on_same_data(r, data)
         and r.get("epochs") == preset.epochs
-        and r.get("protocol", "clean") == data.protocol
         and r.get("batch_size", preset.batch_size) == preset.batch_size
         and r.get("optimizer", "rmsprop") in ("rmsprop", "rmsprop_keras2")  # either arithmetic
         and r.get("learning_rate") in (None, KERAS_DEFAULT_LEARNING_RATE)
