@@ -27,7 +27,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import machine_line, stand_in_data  # sibling modules
+from common import machine_line, rotated, stand_in_data  # sibling modules
 
 RESULT_TAG = "RESULT "
 MB = 2**20
@@ -162,8 +162,7 @@ def main(argv=None) -> None:
         print(f"Data: {data_dir if args.data else 'the workshop-sized stand-in'}; workshop preset")
         jobs = [(design, batch) for design in args.designs for batch in args.batch]
         for round_number in range(args.repeats):
-            shift = round_number % len(jobs)
-            for design, batch in jobs[shift:] + jobs[:shift]:
+            for design, batch in rotated(jobs, round_number):
                 result = measure(design, batch, args, data_dir)
                 results.append(result)
                 print(f"  {json.dumps(result)}", flush=True)

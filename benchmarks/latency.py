@@ -49,7 +49,7 @@ from pathlib import Path
 
 import psutil
 from app_tab import AppTab  # sibling scripts
-from common import Sampler, machine_line, stand_in_data  # sibling modules
+from common import Sampler, machine_line, rotated, stand_in_data  # sibling modules
 from playwright.sync_api import sync_playwright
 
 HERE = Path(__file__).resolve().parent
@@ -108,12 +108,6 @@ def run_child(args: argparse.Namespace) -> None:
 # --------------------------------------------------------------------------------------------
 # The parent
 # --------------------------------------------------------------------------------------------
-
-
-def rotated(kinds: list[str], round_number: int) -> list[str]:
-    """This round's order: who goes first rotates from round to round."""
-    shift = round_number % len(kinds)
-    return kinds[shift:] + kinds[:shift]
 
 
 def measure(kind: str, data_dir: Path, cores: set[int], args) -> dict:

@@ -49,7 +49,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(Path(__file__).resolve().parents[1]))  # tests/e2e's browser plumbing
-from common import stand_in_data
+from common import rotated, stand_in_data
 from room_hub import Hub, MemoryWatch, RoomError, find_proxy
 from room_learner import app_learner, learner
 
@@ -406,8 +406,7 @@ def app_rooms(args) -> int:
     rooms = []
     for round_number in range(args.rounds):
         for count in args.learners:
-            shift = round_number % len(setups)
-            for source in setups[shift:] + setups[:shift]:
+            for source in rotated(setups, round_number):
                 rooms.append(run_app_round(count, args, source))
                 shown = {k: v for k, v in rooms[-1].items() if k not in ("rows", "hub_log_tail")}
                 print(f"  round {round_number + 1}: {shown}", flush=True)
