@@ -29,8 +29,8 @@ def build_vectorizer(
     """A vocabulary fitted on `train_texts`, as a TextVectorization layer (notebook 01).
 
     Sequences come out padded and truncated at the end ("post"), like the tutorial's
-    `pad_sequences(..., padding="post", truncating="post")`. With the speed-ups on (`fast`,
-    default: textrnn_lessons.speedups.is_enabled) the vocabulary is counted in one pass that
+    `pad_sequences(..., padding="post", truncating="post")`. With the speed runtime on (`fast`,
+    default: textrnn_lessons.speed.is_enabled) the vocabulary is counted in one pass that
     also gives the training texts' indexes; it is exactly the one `adapt` finds.
     """
     import keras

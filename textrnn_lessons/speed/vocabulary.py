@@ -1,7 +1,7 @@
 """A vocabulary counted in one pass that also gives the training texts' indexes.
 
-Speed-up measure 5 of `textrnn_lessons.speedups` (the lessons meet it in notebook
-01_prepare_data, through `build_vectorizer`). `TextVectorization.adapt` reads the training texts
+Measure 6 of the speed runtime (`textrnn_lessons.speed`), used by `build_vectorizer` when the
+runtime is on. `TextVectorization.adapt` reads the training texts
 once to count words, and `vectorize` reads them again to look the words up. Here one pass over
 the texts, on every usable core, gives both: the vocabulary (exactly adapt's: most frequent
 word first, ties broken the same way) and the padded index matrix of those texts, which the
