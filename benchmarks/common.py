@@ -97,14 +97,23 @@ def stand_in_data(folder: Path) -> Path:
     return folder
 
 
-def run_child(command: list[str], env: dict, what: str) -> dict:
-    """Run a child Python process and return the JSON it printed after RESULT_TAG; stop the
-    benchmark with its error output when it failed."""
-    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=REPO)
+def child_result(done: subprocess.CompletedProcess) -> dict | None:
+    """The JSON a finished child printed after RESULT_TAG (`print_result`); None when it failed
+    or printed none."""
     lines = [line for line in done.stdout.splitlines() if line.startswith(RESULT_TAG)]
     if done.returncode or not lines:
-        sys.exit(f"{what} failed (exit {done.returncode}):\n{done.stderr[-3000:]}")
+        return None
     return json.loads(lines[-1][len(RESULT_TAG) :])
+
+
+def run_child(command: list[str], env: dict, what: str) -> dict:
+    """Run a child Python process and return its result; stop the benchmark with its error
+    output when it failed."""
+    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=REPO)
+    result = child_result(done)
+    if result is None:
+        sys.exit(f"{what} failed (exit {done.returncode}):\n{done.stderr[-3000:]}")
+    return result
 
 
 def print_result(result: dict) -> None:

@@ -27,9 +27,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import machine_line, rotated, stand_in_data  # sibling modules
+from common import (  # sibling modules
+    child_result,
+    machine_line,
+    print_result,
+    rotated,
+    stand_in_data,
+)
 
-RESULT_TAG = "RESULT "
 MB = 2**20
 
 
@@ -114,10 +119,10 @@ def measure(design: str, batch: int, args, data_dir: Path) -> dict:
     command += ["--steps", str(args.steps), "--data", str(data_dir)]
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", MPLBACKEND="Agg")
     done = subprocess.run(command, capture_output=True, text=True, env=env)
-    lines = [line for line in done.stdout.splitlines() if line.startswith(RESULT_TAG)]
-    if done.returncode or not lines:
+    result = child_result(done)
+    if result is None:  # a design that fails is a row of the table, not the end of the run
         return {"design": design, "batch": batch, "error": done.stderr.strip()[-600:]}
-    return json.loads(lines[-1][len(RESULT_TAG) :])
+    return result
 
 
 def table(results: list[dict]) -> str:
@@ -153,7 +158,7 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     if args.child:
         result = child(args.child, args.batch[0], args.steps, str(args.data))
-        print(RESULT_TAG + json.dumps(result), flush=True)
+        print_result(result)
         return
     print(f"Machine: {machine_line(('tensorflow', 'keras'))}", flush=True)
     results = []

@@ -49,7 +49,14 @@ from pathlib import Path
 
 import psutil
 from app_tab import AppTab  # sibling scripts
-from common import Sampler, machine_line, rotated, stand_in_data  # sibling modules
+from common import (  # sibling modules
+    Sampler,
+    child_result,
+    machine_line,
+    print_result,
+    rotated,
+    stand_in_data,
+)
 from playwright.sync_api import sync_playwright
 
 HERE = Path(__file__).resolve().parent
@@ -68,7 +75,6 @@ APP = "apps/approach_explorer.ipynb"
 KINDS = ("import", "notebook", "app")
 #: Seconds: notebook 02 (issue 17), the app's first click from a fresh tab (issue 25), the second.
 TARGETS = {"notebook": 35.0, "first_click": 5.0, "second_click": 5.0}
-RESULT_TAG = "RESULT "
 
 
 # --------------------------------------------------------------------------------------------
@@ -102,7 +108,7 @@ def run_child(args: argparse.Namespace) -> None:
     else:
         result = child_notebook(NOTEBOOK, args.timeout)
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(RESULT_TAG + json.dumps(result), flush=True)
+    print_result(result)
 
 
 # --------------------------------------------------------------------------------------------
@@ -141,12 +147,11 @@ def measure(kind: str, data_dir: Path, cores: set[int], args) -> dict:
             preexec_fn=lambda: os.sched_setaffinity(0, cores),
         )
         wall = time.perf_counter() - started
-    lines = [line for line in done.stdout.splitlines() if line.startswith(RESULT_TAG)]
-    if done.returncode or not lines:
+    result = child_result(done)
+    if result is None:
         raise SystemExit(
             f"The {kind} measurement failed (exit {done.returncode}):\n{done.stderr[-3000:]}"
         )
-    result = json.loads(lines[-1][len(RESULT_TAG) :])
     if result.get("error"):
         raise SystemExit(f"Notebook 02 stopped with an error: {result['error']}")
     result.update(kind=kind, process_s=wall)
